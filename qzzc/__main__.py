@@ -1,0 +1,3 @@
+from qzzc.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""What every command module shares: the service context and the ways to print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qzzc.services.base import Context
+
+
+def context(ctx: typer.Context) -> Context:
+    """The service context built from the global options (``--db``, ``--operator``)."""
+    from qzzc.services.base import Context
+
+    options = ctx.find_root().obj or {}
+    return Context.create(options.get("db"), options.get("operator"))
+
+
+def emit_json(value: Any) -> None:
+    """Writes one JSON document to stdout: UTF-8, Chinese kept as is, and nothing else."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def out() -> Console:
+    """The console for results (stdout). Lines are not wrapped; tables piped to a file are drawn
+    wide rather than folded at 80 columns."""
+    return _console(stderr=False)
+
+
+def err() -> Console:
+    """The console for notes and progress (stderr)."""
+    return _console(stderr=True)
+
+
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 200
+    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
+
+
+def note(message: str) -> None:
+    """A short note for the person at the terminal, on stderr."""
+    err().print(message)

@@ -1,0 +1,39 @@
+"""The year's rules file (``data/rules2021.toml``), parsed and checked.
+
+Only the shape every year's file shares is checked here; each rule reads its own table and the
+rule modules check their keys when the file is loaded (``parse_rules`` calls them all), so a bad
+file is refused by ``qzzc init`` with the key and the reason, never half-way through a check.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from qzzc.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A year's thresholds and lists. ``data`` is the parsed TOML document."""
+
+    year: int
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        value = self.data.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+
+def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
+    """Returns the rules of ``text`` (TOML). Raises ``ConfigError`` naming the key and the reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source} 不是有效的 TOML：{error}") from None
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise ConfigError(f"{source}：键 year 应为年份整数（如 2021），现为 {year!r}")
+    return RuleSet(year=year, data=data)

@@ -1,0 +1,114 @@
+"""The one error family of qzzc.
+
+Anything the user can cause raises a ``QzzcError`` with a Chinese message. The CLI turns it into
+that message on stderr and the error's ``exit_code`` in exactly one place (``qzzc.cli.QzzcGroup``):
+0 done, 1 refused (bad input or state; nothing was written), 2 wrong usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    REFUSED = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class QzzcError(Exception):
+    """A refusal the user can act on. ``message`` is Chinese and never holds a full ID number."""
+
+    exit_code: ExitCode = ExitCode.REFUSED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(QzzcError):
+    """The command was called wrongly (a bad option value, options that exclude each other)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class StoreError(QzzcError):
+    """The store cannot be used: not initialised, written by a newer qzzc, unreachable."""
+
+
+class NotInitialised(StoreError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"数据库 {where} 尚未初始化。请先运行：qzzc init")
+
+
+class StoreTooNew(StoreError):
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"数据库由更新版本的 qzzc 写入（结构版本 {found}，本程序支持到 {supported}），"
+            "为免损坏数据拒绝打开。请升级 qzzc 后再操作。"
+        )
+
+
+class UnknownCommittee(QzzcError):
+    def __init__(self, seq: int, known: int) -> None:
+        super().__init__(f"没有序号为 {seq} 的评委会（本年度计划共 {known} 个评委会，序号 1–{known}）。")
+
+
+class NotFound(QzzcError):
+    """A named thing (a meeting, an applicant) is not in the store."""
+
+
+class ConfigError(QzzcError):
+    """A plan or rules file is malformed; the message names the key or row and the reason."""
+
+
+class CalendarUnknown(QzzcError):
+    """A date lies outside the years the working-day calendar knows."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One bad cell of a spreadsheet: where it is, what it holds (masked if personal) and why.
+
+    ``row`` is the Excel row number (the CSV line number); ``column`` is the header as the file
+    writes it, or empty when the problem concerns the whole row.
+    """
+
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+    def describe(self) -> str:
+        where = f"{self.sheet} 第 {self.row} 行" if self.sheet else f"第 {self.row} 行"
+        column = f"「{self.column}」" if self.column else ""
+        value = f"（{self.value}）" if self.value else ""
+        return f"{where}{column}{value}：{self.message}"
+
+
+@dataclass
+class BadInput(QzzcError):
+    """A file was refused because of bad cells; every one is listed, and nothing was written."""
+
+    errors: list[CellError] = field(default_factory=list)
+    summary: str = "文件有误"
+
+    def __post_init__(self) -> None:
+        lines = [f"{self.summary}，共 {len(self.errors)} 处，未写入任何数据："]
+        lines += [f"  {error.describe()}" for error in self.errors]
+        QzzcError.__init__(self, "\n".join(lines))
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,162 @@
+"""Initialising a store with the year's plan and rules; reading the committees back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from qzzc.core.audit import file_digest
+from qzzc.core.plan import Committee, parse_plan
+from qzzc.core.ruleset import RuleSet, parse_rules
+from qzzc.errors import ConfigError, UnknownCommittee
+from qzzc.resources import data_file
+from qzzc.services.base import Context, job, read_input
+from qzzc.store.models import CommitteeRecord, RuleSetRecord
+
+DEFAULT_PLAN = "plan2021.csv"
+DEFAULT_RULES = "rules2021.toml"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    year: int
+    created: bool
+    committees_added: int
+    committees_changed: int
+    rules_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.committees_added or self.committees_changed or self.rules_changed)
+
+
+def read_plan(data: bytes, source: str) -> list[Committee]:
+    """Returns the committees of a plan CSV's bytes (UTF-8, with or without BOM)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{source} 不是 UTF-8 或 GB18030 编码的 CSV 文件") from None
+    reader = csv.DictReader(io.StringIO(text))
+    return parse_plan(reader.fieldnames or [], reader, source=source)
+
+
+def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None) -> InitResult:
+    """Creates the schema and loads the plan and rules; running it again with the same files
+    changes nothing (and writes no audit entry).
+
+    Returns what changed. Raises ``ConfigError`` for a bad plan or rules file, ``StoreTooNew``
+    for a store of a newer qzzc.
+    """
+    plan_path = plan or data_file(DEFAULT_PLAN)
+    rules_path = rules or data_file(DEFAULT_RULES)
+    plan_bytes = read_input(plan_path)
+    rules_bytes = read_input(rules_path)
+    committees = read_plan(plan_bytes, plan_path.name)
+    try:
+        rules_text = rules_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{rules_path.name} 不是 UTF-8 编码的文本文件") from None
+    ruleset = parse_rules(rules_text, rules_path.name)
+    year = ruleset.year
+    options = {"plan": str(plan_path.name), "rules": str(rules_path.name), "year": year}
+    inputs = {plan_path.name: plan_bytes, rules_path.name: rules_bytes}
+    with job(ctx, "init", options, inputs, initialising=True) as current:
+        session = current.session
+        created = ctx.store.create_schema(session)
+        added, changed = _load_committees(session, year, committees)
+        rules_changed = _load_rules(session, year, rules_path.name, rules_text)
+        if ctx.store.meta(session, "year") != str(year):
+            ctx.store.set_meta(session, "year", str(year))
+            rules_changed = True
+        result = InitResult(year, created, added, changed, rules_changed)
+        current.summary = {
+            "year": year,
+            "committees": len(committees),
+            "committees_added": added,
+            "committees_changed": changed,
+            "rules_sha256": file_digest(rules_text.encode()),
+        }
+        if not result.changed:
+            current.discard()  # a second init with the same files is a no-op, not an event
+    return result
+
+
+def _load_committees(session: Session, year: int, committees: list[Committee]) -> tuple[int, int]:
+    existing = {
+        record.seq: record
+        for record in session.exec(select(CommitteeRecord).where(CommitteeRecord.year == year))
+    }
+    added = changed = 0
+    for committee in committees:
+        data = committee.as_dict()
+        raw = dict(committee.raw)
+        record = existing.get(committee.seq)
+        if record is None:
+            session.add(
+                CommitteeRecord(year=year, seq=committee.seq, name=committee.name, data=data, raw=raw)
+            )
+            added += 1
+        elif record.data != data or record.raw != raw:
+            record.name, record.data, record.raw = committee.name, data, raw
+            session.add(record)
+            changed += 1
+    return added, changed
+
+
+def _load_rules(session: Session, year: int, source: str, text: str) -> bool:
+    digest = file_digest(text.encode())
+    record = session.get(RuleSetRecord, year)
+    if record is not None and record.sha256 == digest:
+        return False
+    if record is None:
+        session.add(RuleSetRecord(year=year, source=source, sha256=digest, text=text))
+    else:
+        record.source, record.sha256, record.text = source, digest, text
+        session.add(record)
+    return True
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def committees(session: Session, year: int) -> list[Committee]:
+    """Returns the year's committees in order of 序号."""
+    records = session.exec(
+        select(CommitteeRecord).where(CommitteeRecord.year == year).order_by(CommitteeRecord.seq)
+    )
+    return [Committee.from_dict(record.data) for record in records]
+
+
+def committee(session: Session, year: int, seq: int) -> Committee:
+    """Returns committee ``seq`` of ``year``, or raises ``UnknownCommittee``."""
+    record = session.exec(
+        select(CommitteeRecord).where(CommitteeRecord.year == year, CommitteeRecord.seq == seq)
+    ).first()
+    if record is None:
+        raise UnknownCommittee(seq, len(committees(session, year)))
+    return Committee.from_dict(record.data)
+
+
+def ruleset(session: Session, year: int) -> RuleSet:
+    """Returns the rules loaded for ``year``."""
+    record = session.get(RuleSetRecord, year)
+    if record is None:
+        raise ConfigError(f"{year} 年度的规则尚未载入。请运行：qzzc init --rules 规则文件.toml")
+    return parse_rules(record.text, record.source)
+
+
+def list_committees(ctx: Context) -> list[Committee]:
+    with ctx.store.reading() as session:
+        return committees(session, ctx.store.current_year(session))
+
+
+def show_committee(ctx: Context, seq: int) -> Committee:
+    with ctx.store.reading() as session:
+        return committee(session, ctx.store.current_year(session), seq)

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables and the ``Store`` that opens SQLite or PostgreSQL."""

@@ -1,0 +1,204 @@
+"""Opening a store: a SQLite file by default, a server database for a SQLAlchemy URL.
+
+Where the store is (SPEC §2): ``--db`` before the command, else ``QZZC_DB``, else ``./qzzc.db``.
+A value with ``://`` in it is a SQLAlchemy URL (``postgresql+psycopg://…``); anything else is a
+path to a SQLite file.
+
+Every writing command runs in one ``Store.transaction()``. On SQLite it starts with
+``BEGIN IMMEDIATE`` so two processes writing at once queue instead of failing half-way; on
+PostgreSQL the services take the row or table locks they need.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel
+
+from qzzc.errors import NotInitialised, StoreError, StoreTooNew
+from qzzc.store.models import SCHEMA_VERSION, Meta
+
+DEFAULT_PATH = "qzzc.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_url(value: str | None = None) -> str:
+    """Returns the SQLAlchemy URL for ``value`` (a path or a URL), else ``QZZC_DB``, else ./qzzc.db."""
+    value = value or os.environ.get("QZZC_DB") or DEFAULT_PATH
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+class Store:
+    """One store. Cheap to create; connects on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        if not self.is_sqlite:
+            return None
+        database = self.url.split(":///", 1)[1]
+        return Path(database) if database and database != ":memory:" else None
+
+    @property
+    def where(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._create_engine()
+        return self._engine
+
+    def _create_engine(self) -> Engine:
+        if not self.is_sqlite:
+            try:
+                return create_engine(self.url, pool_pre_ping=True)
+            except (SQLAlchemyError, ImportError, ValueError) as error:
+                raise StoreError(f"无法打开数据库 {self.where}：{error}") from None
+        engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+            # Let SQLAlchemy, not pysqlite, decide when a transaction starts.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            write = connection.get_execution_options().get("qzzc_write", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A writing session: all of it is committed at the end, or none of it on any error."""
+        self._create_file()
+        bind = self.engine.execution_options(qzzc_write=True)
+        with self._errors(), Session(bind) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading an initialised store."""
+        with self._errors(), Session(self.engine) as session:
+            self._check_version(session)
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A writing transaction on an initialised store."""
+        with self.transaction() as session:
+            self._check_version(session)
+            yield session
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as error:
+            raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _create_file(self) -> None:
+        """Creates a new SQLite file readable by its owner only (0600) before SQLite opens it."""
+        path = self.path
+        if path is None or path.exists():
+            return
+        if not path.parent.is_dir():
+            raise StoreError(f"数据库所在目录不存在：{path.parent}")
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+    def is_initialised(self, session: Session) -> bool:
+        return inspect(session.connection()).has_table(Meta.__tablename__)
+
+    def schema_version(self, session: Session) -> int | None:
+        if not self.is_initialised(session):
+            return None
+        row = session.get(Meta, "schema_version")
+        return int(row.value) if row else None
+
+    def _check_version(self, session: Session) -> None:
+        if self.path is not None and not self.path.exists():
+            raise NotInitialised(self.where)
+        version = self.schema_version(session)
+        if version is None:
+            raise NotInitialised(self.where)
+        if version > SCHEMA_VERSION:
+            raise StoreTooNew(version, SCHEMA_VERSION)
+
+    def create_schema(self, session: Session) -> bool:
+        """Creates the tables in ``session``'s transaction. Returns True if the store was new.
+
+        Raises ``StoreTooNew`` for a store written by a newer qzzc.
+        """
+        version = self.schema_version(session)
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreTooNew(version, SCHEMA_VERSION)
+        import qzzc.store.models  # noqa: F401  (registers every table)
+
+        SQLModel.metadata.create_all(session.connection())
+        if version is None:
+            session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            session.flush()
+            return True
+        return False
+
+    def meta(self, session: Session, key: str) -> str | None:
+        row = session.get(Meta, key)
+        return row.value if row else None
+
+    def set_meta(self, session: Session, key: str, value: str) -> None:
+        row = session.get(Meta, key)
+        if row is None:
+            session.add(Meta(key=key, value=value))
+        else:
+            row.value = value
+
+    def current_year(self, session: Session) -> int:
+        """The year the store works on: the year of the rules loaded last by ``qzzc init``."""
+        value = self.meta(session, "year")
+        if value is None:
+            raise NotInitialised(self.where)
+        return int(value)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    return text.splitlines()[0] if text else type(error).__name__
