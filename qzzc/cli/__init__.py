@@ -87,10 +87,11 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import init, plan
+    from qzzc.cli import init, meeting, plan
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
+    app.add_typer(meeting.app, name="meeting")
 
 
 _register()
