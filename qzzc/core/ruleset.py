@@ -36,4 +36,9 @@ def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise ConfigError(f"{source}：键 year 应为年份整数（如 2021），现为 {year!r}")
+    # Each part's reader checks its keys now, so a bad file never gets as far as a check or draw.
+    from qzzc.core.rules import draw_min_sizes, thresholds_from
+
+    thresholds_from(data, source)
+    draw_min_sizes(data, source)
     return RuleSet(year=year, data=data)
