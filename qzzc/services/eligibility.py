@@ -1,0 +1,412 @@
+"""The eligibility check (资格审查, SPEC §5): ``check_eligibility`` and ``settle``.
+
+``check_eligibility`` loads the applicants with one Core select, runs the pure rules of
+``qzzc.core.rules`` on each, and replaces their verdicts with one bulk delete and one bulk insert,
+all in one ``job()``. A clerk's settlement is carried over while the applicant's ``data_hash`` is
+the one the settled verdict was made on; once the data change, the settlement is dropped
+("unsettled") and the result says so. Working days come from the official calendar, with the
+years of an override file (``--calendar``) on top.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, evaluate, verdict_digest
+from qzzc.core.privacy import mask_id
+from qzzc.core.rules import ApplicantFacts, RuleContext, thresholds_from
+from qzzc.core.workdays import OFFICIAL, Calendar, parse_override
+from qzzc.errors import CalendarUnknown, ConfigError, NotFound, QzzcError, UsageError
+from qzzc.services.base import Context, job, read_input
+from qzzc.services.plan import committee as load_committee
+from qzzc.services.plan import committees as load_committees
+from qzzc.services.plan import ruleset as load_ruleset
+from qzzc.store.models import Applicant, VerdictRecord
+
+FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
+SETTLE_VERDICTS = ("eligible", "ineligible")
+SETTLEMENT = ("settled", "settled_verdict", "settled_reason", "settled_at", "settled_by")
+
+
+@dataclass(frozen=True)
+class CheckedApplicant:
+    """One applicant's outcome: the verdict in force (a settlement, else the computed one)."""
+
+    id_number: str
+    name: str
+    committee: int
+    unit: str
+    title: str
+    specialty: str
+    application_type: str
+    verdict: str
+    computed_verdict: str
+    reasons: tuple[dict[str, Any], ...]
+    notes: tuple[dict[str, Any], ...]
+    settled: bool = False
+    settled_reason: str | None = None
+    unsettled: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id_number": self.id_number,
+            "name": self.name,
+            "committee": self.committee,
+            "unit": self.unit,
+            "title": self.title,
+            "specialty": self.specialty,
+            "application_type": self.application_type,
+            "verdict": self.verdict,
+            "computed_verdict": self.computed_verdict,
+            "settled": self.settled,
+            "settled_reason": self.settled_reason,
+            "unsettled": self.unsettled,
+            "reasons": [{"rule": r["rule"], "message": r["message"]} for r in self.reasons],
+            "notes": [{"rule": n["rule"], "message": n["message"]} for n in self.notes],
+        }
+
+
+@dataclass
+class CheckResult:
+    """What ``check_eligibility`` did, for the summary and the lists."""
+
+    year: int
+    committee: int | None
+    applicants: list[CheckedApplicant] = field(default_factory=list)
+    rules_seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(applicant.verdict for applicant in self.applicants)
+        return {verdict: counts.get(verdict, 0) for verdict in VERDICTS}
+
+    @property
+    def by_rule(self) -> dict[str, int]:
+        """Applicants not passing (verdict in force), counted once per rule code they break."""
+        counts: Counter[str] = Counter()
+        for applicant in self.applicants:
+            if applicant.verdict != "eligible":
+                counts.update({reason["rule"] for reason in applicant.reasons})
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    @property
+    def notes(self) -> dict[str, int]:
+        """Each rule-not-applied message, with the number of applicants it concerns."""
+        counts: Counter[str] = Counter()
+        for applicant in self.applicants:
+            counts.update({note["message"] for note in applicant.notes})
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    @property
+    def not_passed(self) -> list[CheckedApplicant]:
+        return [applicant for applicant in self.applicants if applicant.verdict != "eligible"]
+
+    @property
+    def settled(self) -> list[CheckedApplicant]:
+        return [applicant for applicant in self.applicants if applicant.settled]
+
+    @property
+    def unsettled(self) -> list[CheckedApplicant]:
+        return [applicant for applicant in self.applicants if applicant.unsettled]
+
+
+def read_calendar(path: Path | None) -> tuple[Calendar, dict[str, bytes]]:
+    """The official calendar, with the years of the override file at ``path`` on top."""
+    if path is None:
+        return OFFICIAL, {}
+    data = read_input(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name} 不是 UTF-8 编码的文本文件") from None
+    return parse_override(text, path.name), {path.name: data}
+
+
+def check_eligibility(
+    ctx: Context, committee: int | None = None, calendar: Path | None = None, export: Path | None = None
+) -> CheckResult:
+    """Runs every rule on the year's applicants (of one committee, or all) and stores the verdicts;
+    with ``export``, also writes the 资格审查 list there before the verdicts are committed.
+
+    Returns the outcome, applicants in order of committee and ID number. Raises
+    ``UnknownCommittee``, ``CalendarUnknown`` (naming the year, how to add it, and who has such a
+    date), ``ConfigError`` for a bad calendar file; nothing is written then.
+    """
+    if export is not None and export.suffix.lower() != ".xlsx":
+        raise UsageError(f"导出文件应以 .xlsx 结尾：{export}")
+    days, inputs = read_calendar(calendar)
+    options = {"committee": committee, "calendar": calendar.name if calendar else None}
+    with job(ctx, "check", options, inputs) as current:
+        session = current.session
+        year = ctx.store.current_year(session)
+        ruleset = load_ruleset(session, year)
+        rules = thresholds_from(ruleset.data, "规则文件")
+        plan = {item.seq: item for item in load_committees(session, year)}
+        if committee is not None:
+            load_committee(session, year, committee)  # UnknownCommittee
+        owners: dict[str, tuple[int, ...]] = {}
+        for item in plan.values():
+            for specialty in item.specialties:
+                owners[specialty] = (*owners.get(specialty, ()), item.seq)
+        contexts = {seq: RuleContext(item, rules, days, owners) for seq, item in plan.items()}
+
+        scope = [Applicant.year == year]
+        if committee is not None:
+            scope.append(Applicant.committee_seq == committee)
+        rows = session.execute(
+            select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
+            .where(*scope)
+            .order_by(Applicant.committee_seq, Applicant.id_number)
+        ).all()
+        result = CheckResult(year=year, committee=committee)
+        if not rows:
+            current.discard()
+            return result
+        ids = select(Applicant.id).where(*scope)
+        previous = {
+            row.applicant_id: row
+            for row in session.execute(
+                select(VerdictRecord.applicant_id, VerdictRecord.data_hash, *_settlement_columns()).where(
+                    VerdictRecord.applicant_id.in_(ids)
+                )
+            )
+        }
+
+        started = time.perf_counter()
+        outcomes = []
+        unknown: list[tuple[CalendarUnknown, ApplicantFacts]] = []
+        for row in rows:
+            facts = ApplicantFacts(*row[2:])
+            context = contexts.get(facts.committee_seq)
+            if context is None:
+                raise QzzcError(
+                    f"申报人 {facts.name}（{mask_id(facts.id_number)}）所属的第 {facts.committee_seq} 号评委会不在本年度计划中"
+                )
+            try:
+                outcomes.append(evaluate(facts, context))
+            except CalendarUnknown as error:
+                unknown.append((error, facts))
+                outcomes.append(None)
+        result.rules_seconds = time.perf_counter() - started
+        if unknown:
+            error, facts = unknown[0]
+            raise CalendarUnknown(
+                f"{error.message}（涉及 {len(unknown)} 名申报人的单位公示日期，"
+                f"如 {facts.name} {mask_id(facts.id_number)}）"
+            )
+
+        records = []
+        for row, verdict in zip(rows, outcomes, strict=True):
+            applicant_id, data_hash = row[0], row[1]
+            facts = ApplicantFacts(*row[2:])
+            before = previous.get(applicant_id)
+            settled = before is not None and before.settled and before.data_hash == data_hash
+            unsettled = before is not None and before.settled and not settled
+            reasons = tuple(reason.as_dict() for reason in verdict.reasons)
+            notes = tuple(note.as_dict() for note in verdict.notes)
+            records.append(
+                {
+                    "applicant_id": applicant_id,
+                    "verdict": verdict.verdict,
+                    "reasons": [*reasons, *({**note, "note": True} for note in notes)],
+                    "data_hash": data_hash,
+                    "checked_at": current.at,
+                    **(
+                        {name: getattr(before, name) for name in SETTLEMENT}
+                        if settled
+                        else dict.fromkeys(SETTLEMENT) | {"settled": False}
+                    ),
+                }
+            )
+            result.applicants.append(
+                CheckedApplicant(
+                    id_number=facts.id_number,
+                    name=facts.name,
+                    committee=facts.committee_seq,
+                    unit=facts.unit,
+                    title=facts.title,
+                    specialty=facts.specialty,
+                    application_type=facts.application_type,
+                    verdict=before.settled_verdict if settled else verdict.verdict,
+                    computed_verdict=verdict.verdict,
+                    reasons=reasons,
+                    notes=notes,
+                    settled=settled,
+                    settled_reason=before.settled_reason if settled else None,
+                    unsettled=unsettled,
+                )
+            )
+        session.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
+        session.execute(insert(VerdictRecord.__table__), records)  # type: ignore[attr-defined]
+        current.summary = {
+            "year": year,
+            "committee": committee,
+            "applicants": len(rows),
+            **result.counts,
+            "settled": len(result.settled),
+            "unsettled": [mask_id(item.id_number) for item in result.unsettled],
+            "verdicts_sha256": verdict_digest(
+                (item.committee, item.id_number, item.verdict) for item in result.applicants
+            ),
+        }
+        if export is not None:
+            export_verdicts(result, export)
+    return result
+
+
+def _settlement_columns():
+    return tuple(getattr(VerdictRecord, name) for name in SETTLEMENT)
+
+
+@dataclass(frozen=True)
+class SettleResult:
+    id_number: str
+    name: str
+    committee: int
+    computed_verdict: str
+    verdict: str
+    reason: str
+
+
+def settle(
+    ctx: Context, id_number: str, verdict: str, reason: str, committee: int | None = None
+) -> SettleResult:
+    """Records a clerk's verdict for one applicant (人工认定), with the reason, over the computed one.
+
+    The settlement holds until the applicant's data change. Raises ``UsageError`` for an unknown
+    verdict, an empty reason, or an ID number with applications to several committees and no
+    ``committee``; ``NotFound`` when there is no such applicant; ``QzzcError`` when the applicant
+    was never checked or changed since the last check.
+    """
+    id_number = id_number.strip().upper()
+    reason = reason.strip()
+    if verdict not in SETTLE_VERDICTS:
+        raise UsageError(f"认定结果应为 {' 或 '.join(SETTLE_VERDICTS)}，现为「{verdict}」")
+    if not reason:
+        raise UsageError("请用 --reason 写明人工认定的理由")
+    masked = mask_id(id_number)
+    options = {"id_number": masked, "committee": committee, "verdict": verdict, "reason": reason}
+    with job(ctx, "check settle", options) as current:
+        session = current.session
+        year = ctx.store.current_year(session)
+        query = select(Applicant).where(Applicant.year == year, Applicant.id_number == id_number)
+        if committee is not None:
+            query = query.where(Applicant.committee_seq == committee)
+        applicants = session.scalars(query.order_by(Applicant.committee_seq)).all()
+        where = f"第 {committee} 号评委会" if committee is not None else "本年度"
+        if not applicants:
+            raise NotFound(f"{where}没有身份证号为 {masked} 的申报人")
+        if len(applicants) > 1:
+            seqs = "、".join(str(item.committee_seq) for item in applicants)
+            raise UsageError(f"身份证号 {masked} 在第 {seqs} 号评委会都有申报，请用 --committee 指定评委会")
+        applicant = applicants[0]
+        record = session.scalars(
+            select(VerdictRecord).where(VerdictRecord.applicant_id == applicant.id)
+        ).first()
+        who = f"{applicant.name}（{masked}，第 {applicant.committee_seq} 号评委会）"
+        if record is None:
+            raise QzzcError(f"{who}尚未进行资格审查，请先运行：qzzc check")
+        if record.data_hash != applicant.data_hash:
+            raise QzzcError(f"{who}的数据在上次资格审查后有变动，请先运行 qzzc check 再认定")
+        record.settled = True
+        record.settled_verdict = verdict
+        record.settled_reason = reason
+        record.settled_at = current.at
+        record.settled_by = ctx.operator
+        session.add(record)
+        current.summary = {
+            "id_number": masked,
+            "committee": applicant.committee_seq,
+            "computed_verdict": record.verdict,
+            "verdict": verdict,
+            "reason": reason,
+        }
+        return SettleResult(
+            id_number=applicant.id_number,
+            name=applicant.name,
+            committee=applicant.committee_seq,
+            computed_verdict=record.verdict,
+            verdict=verdict,
+            reason=reason,
+        )
+
+
+# -- the 资格审查 list as xlsx ----------------------------------------------------------------
+
+EXPORT_HEADER = (
+    "序号",
+    "评委会",
+    "姓名",
+    "身份证号",
+    "工作单位",
+    "申报资格",
+    "申报专业",
+    "申报类型",
+    "审查结果",
+    "原因",
+    "人工认定理由",
+    "未审查的规则",
+)
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def export_verdicts(result: CheckResult, path: Path) -> int:
+    """Writes the 资格审查 list of ``result`` (every applicant, ID masked) as xlsx at ``path``.
+
+    Text that would read as a formula stays text. Returns the number of applicants written;
+    raises ``QzzcError`` when the file cannot be written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("资格审查")
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
+    sheet.append(list(EXPORT_HEADER))
+    for number, item in enumerate(result.applicants, start=1):
+        reasons = "；".join(reason["message"] for reason in item.reasons)
+        notes = "；".join(note["message"] for note in item.notes)
+        verdict = VERDICT_ZH[item.verdict] + ("（人工认定）" if item.settled else "")
+        row = [
+            number,
+            item.committee,
+            item.name,
+            mask_id(item.id_number),
+            item.unit,
+            item.title,
+            item.specialty,
+            item.application_type,
+            verdict,
+            reasons,
+            item.settled_reason or "",
+            notes,
+        ]
+        sheet.append([cell(value) for value in row])
+    try:
+        book.save(path)
+    except OSError as error:
+        raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
+    return len(result.applicants)
+
+
+__all__ = [
+    "CheckResult",
+    "CheckedApplicant",
+    "SettleResult",
+    "check_eligibility",
+    "export_verdicts",
+    "settle",
+]
