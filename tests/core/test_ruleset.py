@@ -1,0 +1,127 @@
+"""A bad rules file is refused with the key and the reason (``qzzc init --rules``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qzzc.core.rules import draw_min_sizes, thresholds_from
+from qzzc.core.ruleset import parse_rules
+from qzzc.errors import ConfigError
+from qzzc.resources import data_file
+
+TEXT = data_file("rules2021.toml").read_text(encoding="utf-8")
+
+
+def test_the_bundled_file_loads():
+    rules = parse_rules(TEXT, "rules2021.toml")
+    thresholds = thresholds_from(rules.data)
+    assert (thresholds.public_hours, thresholds.public_hours_degree_junior, thresholds.publicity_days) == (
+        54,
+        18,
+        5,
+    )
+    assert [
+        (row.education, sorted(row.degrees), row.years, row.level.value) for row in thresholds.initial_table
+    ] == [
+        ("中专", [], 1, "员级"),
+        ("大专", [], 3, "助理级"),
+        ("本科", [], 1, "助理级"),
+        ("研究生", ["博士", "硕士"], 3, "中级"),
+        (None, ["博士"], 0, "中级"),
+    ]
+    assert thresholds.exam_series == {
+        "经济",
+        "会计",
+        "审计",
+        "统计",
+        "出版",
+        "翻译",
+        "档案",
+        "卫生技术",
+        "药学",
+        "医疗器械",
+        "计算机软考",
+    }
+    assert (thresholds.professional, thresholds.senior) == ({}, {})
+    assert draw_min_sizes(rules.data) == {"初级": 7, "中级": 9, "高级": 11}
+
+
+BAD = [
+    ("public_hours = 54", "public_hours = -1", "键 cpd.public_hours 应为不小于 0 的数，现为 -1"),
+    ("public_hours = 54", 'public_hours = "54"', "键 cpd.public_hours 应为不小于 0 的数，现为 '54'"),
+    ("working_days = 5", "working_days = 0", "键 publicity.working_days 应为不小于 1 的整数，现为 0"),
+    ("working_days = 5", "", "缺少键 publicity.working_days"),
+    (
+        'bands = ["初级", "中级"]',
+        'bands = ["初级", "副高"]',
+        "键 cpd.bands 应为初级、中级、高级 之一，现为 '副高'",
+    ),
+    (
+        'degree_education = "本科"',
+        'degree_education = "大学"',
+        "键 cpd.degree_education 应为高中及以下、中专、大专、本科、研究生 之一，现为 '大学'",
+    ),
+    (
+        "[cpd.professional]",
+        '[cpd.professional]\n"三" = 60',
+        '键 cpd.professional.三 应以评委会序号为键（如 "3"）',
+    ),
+    (
+        "[cpd.professional]",
+        '[cpd.professional]\n"3" = { "高级" = 60 }',
+        "键 cpd.professional.3 的键 应为初级、中级 之一，现为 '高级'",
+    ),
+    (
+        "[cpd.senior]",
+        '[cpd.senior]\n"3" = 90',
+        "键 cpd.senior.3 应为{ public = 学时, professional = 学时 }，现为 90",
+    ),
+    (
+        'level = "员级"',
+        'level = "初级"',
+        "键 initial.table 第 1 行 的 level 应为员级、助理级、中级、副高级、正高级 之一，现为 '初级'",
+    ),
+    (
+        'education = "中专"',
+        'education = "技校"',
+        "键 initial.table 第 1 行 的 education 应为高中及以下、中专、大专、本科、研究生 之一，现为 '技校'",
+    ),
+    (
+        'education = "中专"\nyears = 1',
+        "years = 1",
+        "键 initial.table 第 1 行 须有 education（学历）或 degrees（学位）",
+    ),
+    ('"中级" = 9\n', '"中级" = 8\n', "键 draw.min_size.中级 应为奇数（执行委员会人数须为单数），现为 8"),
+    ('"中级" = 9\n', "", "缺少键 draw.min_size.中级"),
+    (
+        '"高级" = 11',
+        '"高级" = 11\n"正高级" = 13',
+        "键 draw.min_size 的键 应为初级、中级、高级 之一，现为 '正高级'",
+    ),
+    (
+        '"9" = ["中共衢州市委党校", "衢州市委党校", "市委党校"]',
+        '"9" = []',
+        "键 scope.own_units.9 应为非空的文字列表，现为 []",
+    ),
+    (
+        'failing = ["不合格"]',
+        'failing = "不合格"',
+        '键 assessment.failing 应为文字列表（["…", "…"]），现为 \'不合格\'',
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD, ids=[case[2] for case in BAD])
+def test_bad_file_names_the_key_and_reason(old, new, message):
+    assert old in TEXT
+    with pytest.raises(ConfigError) as caught:
+        parse_rules(TEXT.replace(old, new, 1), "bad.toml")
+    assert caught.value.message == f"bad.toml：{message}"
+
+
+def test_init_refuses_a_bad_rules_file(cli, tmp_path):
+    bad = tmp_path / "rules.toml"
+    bad.write_text(TEXT.replace("public_hours = 54", "public_hours = -1"), encoding="utf-8")
+    result = cli("init", "--rules", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr == "错误：rules.toml：键 cpd.public_hours 应为不小于 0 的数，现为 -1\n"
