@@ -54,12 +54,14 @@ def evaluate(applicant: ApplicantFacts, context: RuleContext) -> Verdict:
     reasons: list[Reason] = []
     notes: list[Note] = []
     for rule in rules_for(applicant):
-        for found in rule(applicant, context):
-            if type(found) is Reason:
-                reasons.append(found)
-            else:
-                notes.append(found)  # type: ignore[arg-type]
-    return Verdict(decide(reasons), tuple(reasons), tuple(notes))
+        found = rule(applicant, context)
+        if found:  # most rules pass: an empty tuple
+            for item in found:
+                if type(item) is Reason:
+                    reasons.append(item)
+                else:
+                    notes.append(item)  # type: ignore[arg-type]
+    return Verdict(decide(reasons) if reasons else ELIGIBLE, tuple(reasons), tuple(notes))
 
 
 def verdict_digest(rows: Iterable[tuple[int, str, str]]) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qzzc.core.plan import Committee
-from qzzc.core.titles import BANDS, Level, level_of
+from qzzc.core.titles import BAND_OF_LEVEL, BANDS, LEVEL_OF_TITLE, Level, level_of
 from qzzc.core.workdays import Calendar
 from qzzc.errors import ConfigError
 
@@ -416,10 +416,18 @@ class RuleContext:
     titles: frozenset[str] = field(init=False)
     specialties: frozenset[str] = field(init=False)
     _workdays: dict[tuple[dt.date, dt.date], int] = field(init=False, default_factory=dict)
+    _memo: dict[Any, Found] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.titles = frozenset(self.committee.titles)
         self.specialties = frozenset(self.committee.specialties)
+
+    def once(self, key: Any, make: Callable[[], Found]) -> Found:
+        """``make()``, made once per key: a note is the same for every applicant it concerns."""
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = make()
+        return found
 
     @property
     def seq(self) -> int:
@@ -460,11 +468,15 @@ def missing(column: str, rule: str) -> Reason:
 
 
 def band_of(a: ApplicantFacts) -> str | None:
-    level = level_of(a.title)
-    return None if level is None else level.band
+    level = LEVEL_OF_TITLE.get(a.title)
+    return None if level is None else BAND_OF_LEVEL[level]
 
 
 # -- the rules ----------------------------------------------------------------------------
+
+NO_SELF_EVALUATING_UNITS = Note(
+    "committee.scope", "规则文件未列出自主评聘单位（scope.self_evaluating_units），未核对"
+)
 
 
 def committee_title(a: ApplicantFacts, c: RuleContext) -> Found:
@@ -516,15 +528,21 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
         return NONE
     scope = c.committee.scope.get(band)
     if scope is None:
-        return (Note("committee.scope", f"第 {c.seq} 号评委会未写明{band}的申报对象范围，未审查"),)
+        return c.once(
+            ("scope", band),
+            lambda: (Note("committee.scope", f"第 {c.seq} 号评委会未写明{band}的申报对象范围，未审查"),),
+        )
     scope_key = "".join(scope.split()).replace("(", "（").replace(")", "）")
     if scope_key == "本单位":
         names = c.rules.own_units.get(c.seq)
         if names is None:
-            return (
-                Note(
-                    "committee.scope",
-                    f"第 {c.seq} 号评委会申报对象范围为本单位，规则文件未设定本单位名称（scope.own_units），未审查",
+            return c.once(
+                "own_units",
+                lambda: (
+                    Note(
+                        "committee.scope",
+                        f"第 {c.seq} 号评委会申报对象范围为本单位，规则文件未设定本单位名称（scope.own_units），未审查",
+                    ),
                 ),
             )
         if normalise_unit(a.unit) in names:
@@ -537,7 +555,7 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
             ),
         )
     if scope_key not in ("市本级", "全市", "全市（自主评聘单位除外）"):
-        return (Note("committee.scope", f"申报对象范围「{scope}」无法识别，未审查"),)
+        return c.once(scope, lambda: (Note("committee.scope", f"申报对象范围「{scope}」无法识别，未审查"),))
     if a.region is None:
         return (missing("所在地区", "committee.scope"),)
     if scope_key == "市本级":
@@ -562,9 +580,7 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
         )
     if scope_key == "全市（自主评聘单位除外）":
         if not c.rules.self_evaluating_units:
-            found.append(
-                Note("committee.scope", "规则文件未列出自主评聘单位（scope.self_evaluating_units），未核对")
-            )
+            found.append(NO_SELF_EVALUATING_UNITS)
         elif normalise_unit(a.unit) in c.rules.self_evaluating_units:
             found.append(
                 Reason(
@@ -587,7 +603,7 @@ def affiliation_unit(a: ApplicantFacts, c: RuleContext) -> Found:
     insurance = a.social_insurance_unit
     if insurance is None:
         return (missing("社保缴纳单位", "affiliation.unit"),)
-    if normalise_unit(a.unit) == normalise_unit(insurance):
+    if a.unit == insurance or normalise_unit(a.unit) == normalise_unit(insurance):
         return NONE
     parts = (insurance, a.archive_unit, a.contract_unit)
     agree = None not in parts and len({normalise_unit(part) for part in parts}) == 1  # type: ignore[arg-type]
@@ -658,7 +674,7 @@ def cpd_public(a: ApplicantFacts, c: RuleContext) -> Found:
     else:
         senior = rules.senior.get(c.seq)
         if senior is None or senior.public is None:
-            return (_senior_note("cpd.public", "公需科目", c.seq),)
+            return c.once("senior.public", lambda: (_senior_note("cpd.public", "公需科目", c.seq),))
         needed, basis = senior.public, f"申报{band}（省定标准）"
     if a.public_hours >= needed:
         return NONE
@@ -681,16 +697,21 @@ def cpd_professional(a: ApplicantFacts, c: RuleContext) -> Found:
     if band in rules.cpd_bands:
         needed = rules.professional.get(c.seq, {}).get(band)
         if needed is None:
-            return (
-                Note(
-                    "cpd.professional",
-                    f"规则文件未设定第 {c.seq} 号评委会{band}的专业科目学时要求（cpd.professional），未审查",
+            return c.once(
+                ("professional", band),
+                lambda: (
+                    Note(
+                        "cpd.professional",
+                        f"规则文件未设定第 {c.seq} 号评委会{band}的专业科目学时要求（cpd.professional），未审查",
+                    ),
                 ),
             )
     else:
         senior = rules.senior.get(c.seq)
         if senior is None or senior.professional is None:
-            return (_senior_note("cpd.professional", "专业科目", c.seq),)
+            return c.once(
+                "senior.professional", lambda: (_senior_note("cpd.professional", "专业科目", c.seq),)
+            )
         needed = senior.professional
     if a.professional_hours >= needed:
         return NONE

@@ -10,15 +10,18 @@ years of an override file (``--calendar``) on top.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, evaluate, verdict_digest
+from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, RuleContext, thresholds_from
 from qzzc.core.workdays import OFFICIAL, Calendar, parse_override
@@ -159,7 +162,8 @@ def check_eligibility(
         scope = [Applicant.year == year]
         if committee is not None:
             scope.append(Applicant.committee_seq == committee)
-        rows = session.execute(
+        connection = session.connection()
+        rows = connection.execute(
             select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
             .where(*scope)
             .order_by(Applicant.committee_seq, Applicant.id_number)
@@ -171,79 +175,33 @@ def check_eligibility(
         ids = select(Applicant.id).where(*scope)
         previous = {
             row.applicant_id: row
-            for row in session.execute(
+            for row in connection.execute(
                 select(VerdictRecord.applicant_id, VerdictRecord.data_hash, *_settlement_columns()).where(
                     VerdictRecord.applicant_id.in_(ids)
                 )
             )
         }
 
-        started = time.perf_counter()
-        outcomes = []
-        unknown: list[tuple[CalendarUnknown, ApplicantFacts]] = []
-        for row in rows:
-            facts = ApplicantFacts(*row[2:])
-            context = contexts.get(facts.committee_seq)
-            if context is None:
-                raise QzzcError(
-                    f"申报人 {facts.name}（{mask_id(facts.id_number)}）所属的第 {facts.committee_seq} 号评委会不在本年度计划中"
-                )
-            try:
-                outcomes.append(evaluate(facts, context))
-            except CalendarUnknown as error:
-                unknown.append((error, facts))
-                outcomes.append(None)
-        result.rules_seconds = time.perf_counter() - started
+        with _no_gc():
+            facts_list = [ApplicantFacts(*row[2:]) for row in rows]
+            started = time.perf_counter()
+            outcomes = _evaluate_all(facts_list, contexts)
+            result.rules_seconds = time.perf_counter() - started
+        unknown = [
+            (outcome, facts)
+            for outcome, facts in zip(outcomes, facts_list, strict=True)
+            if isinstance(outcome, CalendarUnknown)
+        ]
         if unknown:
             error, facts = unknown[0]
             raise CalendarUnknown(
                 f"{error.message}（涉及 {len(unknown)} 名申报人的单位公示日期，"
                 f"如 {facts.name} {mask_id(facts.id_number)}）"
             )
-
-        records = []
-        for row, verdict in zip(rows, outcomes, strict=True):
-            applicant_id, data_hash = row[0], row[1]
-            facts = ApplicantFacts(*row[2:])
-            before = previous.get(applicant_id)
-            settled = before is not None and before.settled and before.data_hash == data_hash
-            unsettled = before is not None and before.settled and not settled
-            reasons = tuple(reason.as_dict() for reason in verdict.reasons)
-            notes = tuple(note.as_dict() for note in verdict.notes)
-            records.append(
-                {
-                    "applicant_id": applicant_id,
-                    "verdict": verdict.verdict,
-                    "reasons": [*reasons, *({**note, "note": True} for note in notes)],
-                    "data_hash": data_hash,
-                    "checked_at": current.at,
-                    **(
-                        {name: getattr(before, name) for name in SETTLEMENT}
-                        if settled
-                        else dict.fromkeys(SETTLEMENT) | {"settled": False}
-                    ),
-                }
-            )
-            result.applicants.append(
-                CheckedApplicant(
-                    id_number=facts.id_number,
-                    name=facts.name,
-                    committee=facts.committee_seq,
-                    unit=facts.unit,
-                    title=facts.title,
-                    specialty=facts.specialty,
-                    application_type=facts.application_type,
-                    verdict=before.settled_verdict if settled else verdict.verdict,
-                    computed_verdict=verdict.verdict,
-                    reasons=reasons,
-                    notes=notes,
-                    settled=settled,
-                    settled_reason=before.settled_reason if settled else None,
-                    unsettled=unsettled,
-                )
-            )
-        session.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
-        session.execute(insert(VerdictRecord.__table__), records)  # type: ignore[attr-defined]
+        with _no_gc():
+            records = _records(result, rows, facts_list, outcomes, previous, current.at)
+        connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
+        connection.execute(insert(VerdictRecord.__table__), records)  # type: ignore[attr-defined]
         current.summary = {
             "year": year,
             "committee": committee,
@@ -258,6 +216,82 @@ def check_eligibility(
         if export is not None:
             export_verdicts(result, export)
     return result
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pauses the cyclic garbage collector. Checking allocates a few objects per applicant and
+    frees none, so the collector would rescan the loaded rows again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _records(result, rows, facts_list, outcomes, previous, at) -> list[dict[str, Any]]:
+    """The verdict rows to store, keeping settlements whose data are unchanged; fills ``result``."""
+    records = []
+    for row, facts, verdict in zip(rows, facts_list, outcomes, strict=True):
+        applicant_id, data_hash = row[0], row[1]
+        before = previous.get(applicant_id)
+        settled = before is not None and before.settled and before.data_hash == data_hash
+        unsettled = before is not None and before.settled and not settled
+        reasons = tuple(reason.as_dict() for reason in verdict.reasons)
+        notes = tuple(note.as_dict() for note in verdict.notes)
+        records.append(
+            {
+                "applicant_id": applicant_id,
+                "verdict": verdict.verdict,
+                "reasons": [*reasons, *({**note, "note": True} for note in notes)],
+                "data_hash": data_hash,
+                "checked_at": at,
+                **(
+                    {name: getattr(before, name) for name in SETTLEMENT}
+                    if settled
+                    else dict.fromkeys(SETTLEMENT) | {"settled": False}
+                ),
+            }
+        )
+        result.applicants.append(
+            CheckedApplicant(
+                id_number=facts.id_number,
+                name=facts.name,
+                committee=facts.committee_seq,
+                unit=facts.unit,
+                title=facts.title,
+                specialty=facts.specialty,
+                application_type=facts.application_type,
+                verdict=before.settled_verdict if settled else verdict.verdict,
+                computed_verdict=verdict.verdict,
+                reasons=reasons,
+                notes=notes,
+                settled=settled,
+                settled_reason=before.settled_reason if settled else None,
+                unsettled=unsettled,
+            )
+        )
+    return records
+
+
+def _evaluate_all(
+    applicants: list[ApplicantFacts], contexts: dict[int, RuleContext]
+) -> list[Verdict | CalendarUnknown]:
+    """The verdict of each applicant, or the ``CalendarUnknown`` its dates raised."""
+    outcomes: list[Verdict | CalendarUnknown] = []
+    for facts in applicants:
+        context = contexts.get(facts.committee_seq)
+        if context is None:
+            raise QzzcError(
+                f"申报人 {facts.name}（{mask_id(facts.id_number)}）所属的第 {facts.committee_seq} 号评委会不在本年度计划中"
+            )
+        try:
+            outcomes.append(evaluate(facts, context))
+        except CalendarUnknown as error:
+            outcomes.append(error)
+    return outcomes
 
 
 def _settlement_columns():
