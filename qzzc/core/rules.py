@@ -415,12 +415,17 @@ class RuleContext:
     specialty_owners: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     titles: frozenset[str] = field(init=False)
     specialties: frozenset[str] = field(init=False)
+    scope_keys: dict[str, str] = field(init=False)  # scope by band, spaces and brackets normalised
     _workdays: dict[tuple[dt.date, dt.date], int] = field(init=False, default_factory=dict)
     _memo: dict[Any, Found] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.titles = frozenset(self.committee.titles)
         self.specialties = frozenset(self.committee.specialties)
+        self.scope_keys = {
+            band: "".join(scope.split()).replace("(", "（").replace(")", "）")
+            for band, scope in self.committee.scope.items()
+        }
 
     def once(self, key: Any, make: Callable[[], Found]) -> Found:
         """``make()``, made once per key: a note is the same for every applicant it concerns."""
@@ -532,7 +537,7 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
             ("scope", band),
             lambda: (Note("committee.scope", f"第 {c.seq} 号评委会未写明{band}的申报对象范围，未审查"),),
         )
-    scope_key = "".join(scope.split()).replace("(", "（").replace(")", "）")
+    scope_key = c.scope_keys[band]
     if scope_key == "本单位":
         names = c.rules.own_units.get(c.seq)
         if names is None:

@@ -23,7 +23,7 @@ from sqlalchemy import delete, insert, select
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import ApplicantFacts, RuleContext, thresholds_from
+from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
 from qzzc.core.workdays import OFFICIAL, Calendar, parse_override
 from qzzc.errors import CalendarUnknown, ConfigError, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
@@ -83,6 +83,7 @@ class CheckResult:
     committee: int | None
     applicants: list[CheckedApplicant] = field(default_factory=list)
     rules_seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by phase, for bench/check.py
 
     @property
     def counts(self) -> dict[str, int]:
@@ -163,6 +164,7 @@ def check_eligibility(
         if committee is not None:
             scope.append(Applicant.committee_seq == committee)
         connection = session.connection()
+        clock = time.perf_counter()
         rows = connection.execute(
             select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
             .where(*scope)
@@ -184,9 +186,10 @@ def check_eligibility(
 
         with _no_gc():
             facts_list = [ApplicantFacts(*row[2:]) for row in rows]
+            result.timings["load"] = time.perf_counter() - clock
             started = time.perf_counter()
             outcomes = _evaluate_all(facts_list, contexts)
-            result.rules_seconds = time.perf_counter() - started
+            result.rules_seconds = result.timings["rules"] = time.perf_counter() - started
         unknown = [
             (outcome, facts)
             for outcome, facts in zip(outcomes, facts_list, strict=True)
@@ -198,10 +201,14 @@ def check_eligibility(
                 f"{error.message}（涉及 {len(unknown)} 名申报人的单位公示日期，"
                 f"如 {facts.name} {mask_id(facts.id_number)}）"
             )
+        clock = time.perf_counter()
         with _no_gc():
             records = _records(result, rows, facts_list, outcomes, previous, current.at)
+        result.timings["prepare"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
         connection.execute(insert(VerdictRecord.__table__), records)  # type: ignore[attr-defined]
+        result.timings["write"] = time.perf_counter() - clock
         current.summary = {
             "year": year,
             "committee": committee,
@@ -234,18 +241,27 @@ def _no_gc() -> Iterator[None]:
 def _records(result, rows, facts_list, outcomes, previous, at) -> list[dict[str, Any]]:
     """The verdict rows to store, keeping settlements whose data are unchanged; fills ``result``."""
     records = []
+    # Notes are shared by every applicant of a committee: turn each into its dicts once.
+    note_forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]] = {}
     for row, facts, verdict in zip(rows, facts_list, outcomes, strict=True):
         applicant_id, data_hash = row[0], row[1]
         before = previous.get(applicant_id)
         settled = before is not None and before.settled and before.data_hash == data_hash
         unsettled = before is not None and before.settled and not settled
         reasons = tuple(reason.as_dict() for reason in verdict.reasons)
-        notes = tuple(note.as_dict() for note in verdict.notes)
+        forms = []
+        for note in verdict.notes:
+            form = note_forms.get(note)
+            if form is None:
+                plain = note.as_dict()
+                form = note_forms[note] = (plain, {**plain, "note": True})
+            forms.append(form)
+        notes = tuple(plain for plain, _ in forms)
         records.append(
             {
                 "applicant_id": applicant_id,
                 "verdict": verdict.verdict,
-                "reasons": [*reasons, *({**note, "note": True} for note in notes)],
+                "reasons": [*reasons, *(stored for _, stored in forms)],
                 "data_hash": data_hash,
                 "checked_at": at,
                 **(
