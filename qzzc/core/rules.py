@@ -53,15 +53,15 @@ RULE_VERDICT: dict[str, str] = {
 
 # What each rule checks, for summaries.
 RULE_TITLE: dict[str, str] = {
-    "committee.title": "申报资格不属本评委会",
-    "committee.specialty": "申报专业不属本评委会",
-    "committee.scope": "不在申报对象范围内",
+    "committee.title": "评委会所评资格",
+    "committee.specialty": "评委会所评专业",
+    "committee.scope": "申报对象范围",
     "affiliation.unit": "人事隶属关系",
     "affiliation.entrust": "委托评审函",
     "affiliation.dispatch": "派驻市外核准",
     "cpd.public": "公需科目学时",
     "cpd.professional": "专业科目学时",
-    "initial.exam_series": "考试系列不能初定",
+    "initial.exam_series": "考试系列不初定",
     "initial.level": "初定级别",
     "initial.years": "初定工作年限",
     "initial.hours": "初定继续教育学时",
@@ -849,8 +849,12 @@ def post_ratio(a: ApplicantFacts, c: RuleContext) -> Found:
         return (missing("单位性质", "post.ratio"),)
     if a.unit_type != PUBLIC_INSTITUTION or a.post_ratio_confirmed is True:
         return NONE
-    state = "单位确认超出" if a.post_ratio_confirmed is False else "未确认在"
-    return (Reason("post.ratio", f"事业单位人员，{state}核定的专业技术岗位结构比例范围内", {}),)
+    state = (
+        "单位确认已超出核定的专业技术岗位结构比例"
+        if a.post_ratio_confirmed is False
+        else "未确认在核定的专业技术岗位结构比例范围内"
+    )
+    return (Reason("post.ratio", f"事业单位人员，{state}", {}),)
 
 
 def publicity_unit(a: ApplicantFacts, c: RuleContext) -> Found:

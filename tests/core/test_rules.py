@@ -175,7 +175,7 @@ CASES = [
     (
         "region blank",
         {"region": None},
-        [("data.missing", "「所在地区」为空，无法审查不在申报对象范围内（committee.scope）")],
+        [("data.missing", "「所在地区」为空，无法审查申报对象范围（committee.scope）")],
     ),
     # -- affiliation.unit: 二(一) 人事隶属关系
     ("three parts agree", {}, []),
@@ -412,7 +412,7 @@ CASES = [
     (
         "事业单位 over the ratio",
         {"unit_type": "事业单位", "post_ratio_confirmed": False},
-        [("post.ratio", "事业单位人员，单位确认超出核定的专业技术岗位结构比例范围内")],
+        [("post.ratio", "事业单位人员，单位确认已超出核定的专业技术岗位结构比例")],
     ),
     (
         "unit type blank",
@@ -558,3 +558,40 @@ def test_verdict_digest_ignores_row_order():
     rows = [(3, "330802199001011234", "eligible"), (1, "330802199001015678", "review")]
     assert verdict_digest(rows) == verdict_digest(reversed(rows))
     assert verdict_digest(rows) != verdict_digest([(3, "330802199001011234", "ineligible"), rows[1]])
+
+
+# -- the arithmetic, for any hours ---------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOURS = st.integers(min_value=0, max_value=400).map(float) | st.floats(min_value=0, max_value=400)
+
+
+@given(
+    hours=HOURS,
+    education=st.sampled_from(["高中及以下", "中专", "大专", "本科", "研究生"]),
+    junior=st.booleans(),
+)
+def test_public_hours_fail_exactly_below_the_threshold(hours, education, junior):
+    applicant = dataclasses.replace(
+        BASE, public_hours=hours, education=education, title="助理工程师" if junior else "工程师"
+    )
+    needed = 18 if junior and education in ("本科", "研究生") else 54
+    rules = [reason.rule for reason in check(applicant).reasons]
+    assert ("cpd.public" in rules) is (hours < needed)
+
+
+@given(public=HOURS, professional=HOURS, years=st.integers(min_value=3, max_value=10))
+def test_initial_hours_for_a_master(public, professional, years):
+    applicant = dataclasses.replace(
+        BASE,
+        application_type="初定",
+        education="研究生",
+        degree="硕士",
+        years_of_work=years,
+        public_hours=public,
+        professional_hours=professional,
+    )
+    passes = public >= 54 and professional >= 180 and public + professional >= 270
+    assert check(applicant).verdict == ("eligible" if passes else "ineligible")
