@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.privacy import mask_id
@@ -387,6 +388,31 @@ def settle(
         )
 
 
+# -- for the other jobs -------------------------------------------------------------------
+
+
+def verdict_in_force(record: VerdictRecord) -> str:
+    """The verdict that counts: the clerk's settlement if there is one, else the computed one."""
+    return record.settled_verdict if record.settled and record.settled_verdict else record.verdict
+
+
+def eligible_applicants(session: Session, year: int, committee: int) -> list[Applicant]:
+    """The committee's applicants whose verdict in force is ``eligible`` (the ones under review at
+    a meeting, SPEC §6), in order of ID number. A verdict made on data that have changed since
+    (``data_hash`` differs) does not count: such an applicant needs ``qzzc check`` again."""
+    rows = session.execute(
+        select(Applicant, VerdictRecord)
+        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
+        .where(Applicant.year == year, Applicant.committee_seq == committee)
+        .order_by(Applicant.id_number)
+    ).all()
+    return [
+        applicant
+        for applicant, record in rows
+        if record.data_hash == applicant.data_hash and verdict_in_force(record) == "eligible"
+    ]
+
+
 # -- the 资格审查 list as xlsx ----------------------------------------------------------------
 
 EXPORT_HEADER = (
@@ -457,6 +483,8 @@ __all__ = [
     "CheckedApplicant",
     "SettleResult",
     "check_eligibility",
+    "eligible_applicants",
     "export_verdicts",
     "settle",
+    "verdict_in_force",
 ]

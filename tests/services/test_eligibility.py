@@ -202,3 +202,15 @@ def test_calendar_file_supplies_the_year(three, tmp_path):
     result = check_eligibility(three, calendar=calendar)
     assert next(item for item in result.applicants if item.id_number == GOOD).verdict == "eligible"
     assert audit(three)[-1].inputs[0]["file"] == "2031.toml"
+
+
+def test_eligible_applicants_counts_settlements_and_skips_stale_verdicts(three):
+    from qzzc.services.eligibility import eligible_applicants
+
+    check_eligibility(three)
+    settle(three, OFFICE, "eligible", "已核实")
+    with three.store.reading() as session:
+        assert [a.id_number for a in eligible_applicants(session, 2021, 3)] == [OFFICE, GOOD]
+    add_applicants(three, applicant_row(id_number=GOOD, public_hours=61.0))
+    with three.store.reading() as session:
+        assert [a.id_number for a in eligible_applicants(session, 2021, 3)] == [OFFICE]
