@@ -97,7 +97,7 @@ def _print(result: CheckResult, export: Path | None) -> None:
             table.add_column(header)
         for item in failed[:TABLE_LIMIT]:
             verdict = VERDICT_ZH[item.verdict] + ("（人工认定）" if item.settled else "")
-            reasons = "\n".join(reason["message"] for reason in item.reasons)
+            reasons = "\n".join(f"{reason['rule']}：{reason['message']}" for reason in item.reasons)
             if item.settled:
                 reasons = "\n".join(filter(None, [reasons, f"认定理由：{item.settled_reason}"]))
             table.add_row(

@@ -45,7 +45,7 @@ def test_check_prints_the_summary_and_who_did_not_pass(store):
     table = "\n".join(lines[6:])
     assert "未通过资格审查的申报人（2 人）" in table
     assert "330802********1238" in table
-    assert "公需科目学时 53，少于 54（申报中级，2019-2021年累计）" in table
+    assert "cpd.public：公需科目学时 53，少于 54（申报中级，2019-2021年累计）" in table
     assert SHORT not in result.stdout
     assert OFFICE not in result.stdout
     assert result.stderr == ""
@@ -128,12 +128,13 @@ def test_export(store, tmp_path):
         "申报专业",
         "申报类型",
         "审查结果",
+        "规则代码",
         "原因",
         "人工认定理由",
         "未审查的规则",
     ]
     assert rows[3][:4] == [3, 3, "李四", "330802********1238"]
-    assert rows[3][8:10] == ["不合格", "公需科目学时 53，少于 54（申报中级，2019-2021年累计）"]
+    assert rows[3][8:11] == ["不合格", "cpd.public", "公需科目学时 53，少于 54（申报中级，2019-2021年累计）"]
     assert rows[1][8] == "需人工核实"
     formula = sheet.cell(row=3, column=5)
     assert (formula.value, formula.data_type) == ('=HYPERLINK("http://x")', "s")
