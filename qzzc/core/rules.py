@@ -560,7 +560,10 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
             ),
         )
     if scope_key not in ("市本级", "全市", "全市（自主评聘单位除外）"):
-        return c.once(scope, lambda: (Note("committee.scope", f"申报对象范围「{scope}」无法识别，未审查"),))
+        return c.once(
+            ("scope text", scope),
+            lambda: (Note("committee.scope", f"申报对象范围「{scope}」无法识别，未审查"),),
+        )
     if a.region is None:
         return (missing("所在地区", "committee.scope"),)
     if scope_key == "市本级":
@@ -603,12 +606,16 @@ def affiliation_unit(a: ApplicantFacts, c: RuleContext) -> Found:
 
     Read as: the applying unit is the 社保缴纳单位. When the three parts agree that is their one
     unit; when they differ it is the social-insurance one. Only the 社保缴纳单位 is needed to
-    decide, so only its absence gives ``data.missing``.
+    decide, so only its absence gives ``data.missing``. One exception, from the same section:
+    被派驻市外工作的专业技术人才，由人事关系所在单位提出申请 — a dispatched applicant may apply
+    through the 人事档案所在单位 (whether the dispatch was approved is ``affiliation.dispatch``).
     """
     insurance = a.social_insurance_unit
     if insurance is None:
         return (missing("社保缴纳单位", "affiliation.unit"),)
     if a.unit == insurance or normalise_unit(a.unit) == normalise_unit(insurance):
+        return NONE
+    if a.dispatched is True and a.archive_unit and normalise_unit(a.unit) == normalise_unit(a.archive_unit):
         return NONE
     parts = (insurance, a.archive_unit, a.contract_unit)
     agree = None not in parts and len({normalise_unit(part) for part in parts}) == 1  # type: ignore[arg-type]

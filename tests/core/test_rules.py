@@ -205,6 +205,22 @@ CASES = [
             )
         ],
     ),
+    (
+        "dispatched, applying through the personnel-relation (archive) unit",
+        {"dispatched": True, "dispatch_approved": True, "social_insurance_unit": "杭州某公司"},
+        [],
+    ),
+    (
+        "not dispatched, the same units",
+        {"social_insurance_unit": "杭州某公司"},
+        [
+            (
+                "affiliation.unit",
+                "人事隶属关系三者不一致（社保「杭州某公司」、档案「衢州市建筑设计院」、劳动合同「衢州市建筑设计院」），"
+                "应由社保缴纳单位申报，申报单位为「衢州市建筑设计院」",
+            )
+        ],
+    ),
     ("names differ only by spaces", {"social_insurance_unit": " 衢州市 建筑设计院 "}, []),
     (
         "social-insurance unit blank",
