@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
@@ -149,6 +149,10 @@ def check_eligibility(
     options = {"committee": committee, "calendar": calendar.name if calendar else None}
     with job(ctx, "check", options, inputs) as current:
         session = current.session
+        if session.get_bind().dialect.name == "postgresql":
+            # Two checks at once, or a settle during a check, must not interleave: the check reads
+            # the settlements, then replaces every verdict of its scope.
+            session.execute(text("LOCK TABLE verdicts IN SHARE ROW EXCLUSIVE MODE"))
         year = ctx.store.current_year(session)
         ruleset = load_ruleset(session, year)
         rules = thresholds_from(ruleset.data, "规则文件")
