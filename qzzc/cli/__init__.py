@@ -22,6 +22,8 @@ class QzzcGroup(TyperGroup):
     """The one place where errors become messages on stderr and exit codes (SPEC §2)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None and (not args or {"-h", "--help"} & set(args)):
+            _chinese_help_panels()
         try:
             return super().parse_args(ctx, args)
         except Exception as error:
@@ -46,6 +48,19 @@ class QzzcGroup(TyperGroup):
                 "这是程序缺陷，请把所用命令告知开发人员；设置环境变量 QZZC_DEBUG=1 可显示详细信息。",
                 ExitCode.REFUSED,
             )
+
+
+def _chinese_help_panels() -> None:
+    """Help pages speak Chinese too. Patched only when help is shown, so that other runs do not
+    import rich."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
 
 
 def _fail(message: str, code: int) -> None:
