@@ -7,6 +7,7 @@ SQLAlchemy, openpyxl, Jinja2) inside the command functions, so that ``qzzc --hel
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -20,6 +21,16 @@ from qzzc.errors import ExitCode, QzzcError
 class QzzcGroup(TyperGroup):
     """The one place where errors become messages on stderr and exit codes (SPEC §2)."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None and (not args or {"-h", "--help"} & set(args)):
+            _chinese_help_panels()
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:
+            if _is_usage_error(error):
+                _usage(error)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -28,6 +39,8 @@ class QzzcGroup(TyperGroup):
         except KeyboardInterrupt:
             _fail("已中断，本次操作未写入任何数据。", ExitCode.INTERRUPTED)
         except Exception as error:
+            if _is_usage_error(error):
+                _usage(error)
             if _is_cli_signal(error) or os.environ.get("QZZC_DEBUG"):
                 raise
             _fail(
@@ -37,10 +50,82 @@ class QzzcGroup(TyperGroup):
             )
 
 
+def _chinese_help_panels() -> None:
+    """Help pages speak Chinese too. Patched only when help is shown, so that other runs do not
+    import rich."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+
+
 def _fail(message: str, code: int) -> None:
     sys.stderr.write(f"错误：{message}\n" if code != ExitCode.INTERRUPTED else f"{message}\n")
     sys.stderr.flush()
     raise typer.Exit(int(code))
+
+
+_USAGE_PATTERNS = [
+    (re.compile(r"^No such option: (?P<a>\S+)(?: Did you mean (?P<b>\S+?)\?)?$", re.S), "没有选项 {a}"),
+    (
+        re.compile(r"^No such command '(?P<a>.+?)'\.(?: Did you mean '(?P<b>.+?)'\?)?$", re.S),
+        "没有命令「{a}」",
+    ),
+    (re.compile(r"^Missing option '(?P<a>.+?)'.*$", re.S), "缺少必需的选项 {a}"),
+    (re.compile(r"^Missing argument '(?P<a>.+?)'.*$", re.S), "缺少必需的参数 {a}"),
+    (re.compile(r"^Missing parameter: (?P<a>.+)$", re.S), "缺少必需的参数 {a}"),
+    (re.compile(r"^Option '(?P<a>.+?)' requires an argument\.?$", re.S), "选项 {a} 需要一个值"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<a>.+)\)$", re.S), "多余的参数：{a}"),
+    (re.compile(r"^Invalid value for '(?P<a>.+?)': (?P<b>.+)$", re.S), "{a} 的值无效：{b}"),
+]
+
+
+_DETAILS = [
+    (re.compile(r"valid integer"), "应为整数"),
+    (re.compile(r"valid number|valid float"), "应为数字"),
+    (re.compile(r"is not one of (?P<a>.+?)\.?$"), "应为以下之一：{a}"),
+    (re.compile(r"does not exist"), "文件不存在"),
+    (re.compile(r"is a directory"), "是文件夹，不是文件"),
+    (re.compile(r"valid date|does not match the formats?"), "应为日期，如 2021-09-28"),
+]
+
+
+def _detail(text: str) -> str:
+    for pattern, template in _DETAILS:
+        if match := pattern.search(text):
+            return template.format(**match.groupdict())
+    return text
+
+
+def _is_usage_error(error: Exception) -> bool:
+    return (
+        _is_cli_signal(error) and getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message")
+    )
+
+
+def translate_usage(message: str) -> str:
+    """Returns click's English usage message in Chinese, for the patterns users meet."""
+    for pattern, template in _USAGE_PATTERNS:
+        if match := pattern.match(message.strip()):
+            detail = match.groupdict().get("b")
+            text = template.format(a=match["a"], b=_detail(detail) if detail else None)
+            suggestion = match.groupdict().get("b")
+            if suggestion and "{b}" not in template:
+                text += f"（是否要用 {suggestion}？）"
+            return text
+    return message
+
+
+def _usage(error: Any) -> None:
+    """Prints a usage error in Chinese with where to find help, and exits 2."""
+    command = error.ctx.command_path if getattr(error, "ctx", None) else "qzzc"
+    sys.stderr.write(f"错误：命令用法有误：{translate_usage(error.format_message())}\n")
+    sys.stderr.write(f"用 `{command} -h` 查看帮助。\n")
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def _is_cli_signal(error: Exception) -> bool:
