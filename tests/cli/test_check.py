@@ -199,7 +199,10 @@ def test_a_data_change_unsettles_and_check_says_so(store):
 def test_settle_review_is_not_a_choice(store):
     result = store("check", "settle", OFFICE, "--verdict", "review", "--reason", "x")
     assert result.exit_code == 2
-    assert "review" in result.stderr
+    assert result.stderr == (
+        "错误：命令用法有误：--verdict 的值无效：应为以下之一：'eligible', 'ineligible'\n"
+        "用 `qzzc check settle -h` 查看帮助。\n"
+    )
 
 
 def test_settle_unknown_id(store):
