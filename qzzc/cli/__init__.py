@@ -172,12 +172,14 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import check, init, meeting, plan
+    from qzzc.cli import audit, check, init, meeting, plan
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
+    app.add_typer(audit.app, name="audit")
+    app.command("backup")(audit.backup)
 
 
 _register()

@@ -134,7 +134,11 @@ def append_audit(
     last = session.exec(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
     prev_hash = last.hash if last else GENESIS
     seq = (last.seq or 0) + 1 if last else 1
-    body = audit_body(seq, at, operator, command, options, list(inputs), summary)
+    # Taken after the lock above, so that the digest covers every job committed before this one.
+    from qzzc.services.audit import protected_state
+
+    state = protected_state(session.connection())
+    body = audit_body(seq, at, operator, command, options, list(inputs), summary, state)
     entry = AuditEntry(
         seq=seq,
         at=at,
@@ -143,6 +147,7 @@ def append_audit(
         options=options,
         inputs=list(inputs),
         summary=summary,
+        state=state,
         prev_hash=prev_hash,
         hash=entry_hash(prev_hash, body),
     )
@@ -159,8 +164,9 @@ def audit_body(
     options: dict[str, Any],
     inputs: list[dict[str, str]],
     summary: dict[str, Any],
+    state: dict[str, Any],
 ) -> dict[str, Any]:
-    """The part of an audit entry its hash covers."""
+    """The part of an audit entry its hash covers (``qzzc.core.audit.BODY_KEYS``)."""
     return {
         "seq": seq,
         "at": at,
@@ -169,6 +175,7 @@ def audit_body(
         "options": options,
         "inputs": inputs,
         "summary": summary,
+        "state": state,
     }
 
 

@@ -240,5 +240,7 @@ class AuditEntry(SQLModel, table=True):
     options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     inputs: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # The digest of the protected records after the command (``qzzc.services.audit``).
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(max_length=64, unique=True)
     hash: str = Field(max_length=64, unique=True)

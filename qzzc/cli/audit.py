@@ -1,0 +1,104 @@
+"""``qzzc audit`` (审计日志), ``qzzc audit verify`` (核验) and ``qzzc backup`` (备份)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from qzzc.cli.common import context, emit_json, out
+
+app = typer.Typer(help="审计日志：谁在何时用哪些文件做了什么；核验日志和数据未被改动。")
+
+SHORT_HASH = 12
+
+
+@app.callback(invoke_without_command=True)
+def audit(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部审计记录。")] = False,
+) -> None:
+    """列出审计日志：每次写入数据的时间、操作人、命令与选项、输入文件的 SHA-256 和结果摘要。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from qzzc.services.audit import list_entries
+
+    entries = list_entries(context(ctx))
+    if json_:
+        emit_json(entries)
+        return
+    _print(entries)
+
+
+def _print(entries: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    from qzzc.core.audit import canonical_json
+
+    console = out()
+    if not entries:
+        console.print("审计日志为空。")
+        return
+    table = Table("序号", "时间", "操作人", "命令", "选项", "输入文件（SHA-256 前 12 位）", "摘要", "哈希")
+    for entry in entries:
+        options = {
+            key: value for key, value in entry["options"].items() if value not in (None, [], {}, False)
+        }
+        inputs = "\n".join(f"{item['file']} {item['sha256'][:SHORT_HASH]}" for item in entry["inputs"])
+        table.add_row(
+            str(entry["seq"]),
+            entry["at"],
+            entry["operator"],
+            entry["command"],
+            canonical_json(options) if options else "",
+            inputs,
+            canonical_json(entry["summary"]),
+            entry["hash"][:SHORT_HASH],
+        )
+    console.print(table)
+    console.print(f"共 {len(entries)} 条记录；最新记录的哈希：{entries[-1]['hash']}", markup=False)
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    head: Annotated[
+        str | None,
+        typer.Option("--head", help="此前记下的审计记录哈希：核验它仍在日志中。"),
+    ] = None,
+) -> None:
+    """核验审计日志的哈希链，并核对审查结论、专家抽取、计票等数据与日志记录一致；发现改动则退出码为 1。"""
+    from qzzc.services.audit import verify as verify_store
+
+    result = verify_store(context(ctx), head)
+    console = out()
+    if not result.entries:
+        console.print("审计日志为空，数据库中没有需要核对的数据。")
+        return
+    console.print(
+        f"核验通过：审计日志 {result.entries} 条记录完整，审查结论、专家抽取和计票等数据与最后一条记录"
+        f"（{result.last_at}）一致。",
+        markup=False,
+    )
+    console.print(
+        f"最新记录的哈希：{result.head}（可记入会议记录或备案表，日后用 --head 核验）", markup=False
+    )
+
+
+def backup(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path, typer.Argument(help="备份文件存放的文件夹（不存在则创建）。", file_okay=False)
+    ],
+) -> None:
+    """把 SQLite 数据库完整复制到文件夹中（文件名含时间，仅本人可读），并核验备份。"""
+    from qzzc.services.audit import backup as backup_store
+
+    result = backup_store(context(ctx), directory)
+    console = out()
+    console.print(f"已备份到：{result.path}", markup=False)
+    console.print(
+        f"备份已核验：完整性检查通过，审计日志 {result.entries} 条记录完整。SHA-256：{result.sha256}",
+        markup=False,
+    )

@@ -1,0 +1,311 @@
+"""The audit trail (SPEC §10): the protected state's digest, listing and verifying the chain, backups.
+
+Every writing job (``qzzc.services.base.job``) records in its audit entry the digest of the
+protected records as they stand after it (``protected_state``): the plan, the rules, applicants
+and verdicts per committee, the expert pool, and per meeting its record, draws, seats,
+replacements, tallies and tally results. ``verify`` recomputes the chain link by link and the
+current digest against the last entry's, so an entry deleted, edited or reordered, or a protected
+record changed behind qzzc's back, is found and named.
+
+What the chain cannot show alone: someone able to rewrite the whole store can rewrite the whole
+chain too. ``qzzc audit verify`` therefore prints the head hash, for the office to note down
+(in the minutes, on the filing form); ``--head HASH`` later proves that entry is still in the chain.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+
+from qzzc.core.audit import (
+    ChainProblem,
+    StateChange,
+    compare_states,
+    file_digest,
+    group_digest,
+    state_record,
+    verify_chain,
+)
+from qzzc.errors import QzzcError, StoreError
+from qzzc.services.base import Context, job, now
+from qzzc.store.models import (
+    Applicant,
+    AuditEntry,
+    CommitteeRecord,
+    Draw,
+    Expert,
+    Meeting,
+    Replacement,
+    RuleSetRecord,
+    Seat,
+    Tally,
+    TallyResult,
+    VerdictRecord,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of protected record: its table, how its rows are grouped and ordered."""
+
+    name: str
+    label: str  # Chinese, for messages
+    group_label: str  # how a group is named: "committee", "meeting", "year" or "all"
+    table: Table
+    group: Callable[[], Sequence[Any]]  # column expressions forming the group key
+    order: Callable[[], Sequence[Any]]
+    join: Callable[[Any], Any] | None = None
+
+
+def _t(model: Any) -> Table:
+    return model.__table__
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("committees", "评审计划", "year", _t(CommitteeRecord), lambda: [CommitteeRecord.year],
+         lambda: [CommitteeRecord.seq]),
+    Kind("rules", "年度规则", "year", _t(RuleSetRecord), lambda: [RuleSetRecord.year], lambda: []),
+    Kind("applicants", "申报人", "committee", _t(Applicant),
+         lambda: [Applicant.year, Applicant.committee_seq], lambda: [Applicant.id_number, Applicant.id]),
+    Kind("verdicts", "资格审查结论", "committee", _t(VerdictRecord),
+         lambda: [Applicant.year, Applicant.committee_seq], lambda: [Applicant.id_number, VerdictRecord.id],
+         lambda s: s.join(_t(Applicant), VerdictRecord.applicant_id == Applicant.id)),
+    Kind("experts", "专家库", "all", _t(Expert), lambda: [], lambda: [Expert.id_number]),
+    Kind("meetings", "评审会议", "meeting", _t(Meeting), lambda: [Meeting.id], lambda: []),
+    Kind("draws", "专家抽取", "meeting", _t(Draw), lambda: [Draw.meeting_id], lambda: [Draw.number, Draw.id]),
+    Kind("seats", "专家席位", "meeting", _t(Seat), lambda: [Draw.meeting_id], lambda: [Seat.draw_id, Seat.id],
+         lambda s: s.join(_t(Draw), Seat.draw_id == Draw.id)),
+    Kind("replacements", "替补记录", "meeting", _t(Replacement), lambda: [Draw.meeting_id],
+         lambda: [Replacement.draw_id, Replacement.id],
+         lambda s: s.join(_t(Draw), Replacement.draw_id == Draw.id)),
+    Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id], lambda: [Tally.version, Tally.id]),
+    Kind("tally_results", "计票结果", "meeting", _t(TallyResult), lambda: [Tally.meeting_id],
+         lambda: [TallyResult.tally_id, TallyResult.applicant_id, TallyResult.id],
+         lambda s: s.join(_t(Tally), TallyResult.tally_id == Tally.id)),
+)  # fmt: skip
+KIND_LABELS = {kind.name: kind for kind in KINDS}
+
+
+def protected_state(connection: Connection) -> dict[str, Any]:
+    """Returns the digest record (``qzzc.core.audit.state_record``) of the protected records as
+    ``connection`` sees them. One Core select per kind; no ORM objects."""
+    digests: dict[str, dict[str, str]] = {}
+    for kind in KINDS:
+        group = list(kind.group())
+        statement = select(*group, *kind.table.c)
+        statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
+        statement = statement.order_by(*group, *kind.order())
+        width = len(group)
+        groups: dict[str, list[tuple[Any, ...]]] = {}
+        for row in connection.execute(statement):
+            key = "/".join(str(value) for value in row[:width]) or "all"
+            groups.setdefault(key, []).append(tuple(row[width:]))
+        digests[kind.name] = {key: group_digest(rows) for key, rows in groups.items()}
+    return state_record(digests)
+
+
+# -- listing ----------------------------------------------------------------------------------
+
+
+def list_entries(ctx: Context) -> list[dict[str, Any]]:
+    """Returns every audit entry, oldest first, as plain dicts (the state's digest left out)."""
+    with ctx.store.reading() as session:
+        rows = session.connection().execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
+        return [{key: row[key] for key in row if key != "state"} for row in rows]
+
+
+def _entry_columns() -> list[Any]:
+    return list(_t(AuditEntry).c)
+
+
+# -- verifying --------------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    """What ``verify`` found: ``problems`` are Chinese lines, empty when the store is sound."""
+
+    entries: int = 0
+    head: str | None = None
+    last_at: str | None = None
+    problems: list[str] = field(default_factory=list)
+    chain: list[ChainProblem] = field(default_factory=list)
+    state: list[StateChange] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+
+class AuditFailed(QzzcError):
+    """The chain or the protected records do not hold; the message lists what was found."""
+
+    def __init__(self, result: Verification) -> None:
+        self.result = result
+        lines = [f"审计核验未通过，发现 {len(result.problems)} 处问题："]
+        lines += [f"  {problem}" for problem in result.problems]
+        lines.append("数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。")
+        super().__init__("\n".join(lines))
+
+
+def verify(ctx: Context, head: str | None = None) -> Verification:
+    """Recomputes the chain and the protected records' digest against the last entry's.
+
+    Returns the result when everything holds; raises ``AuditFailed`` naming each problem otherwise
+    (and when ``head``, a hash noted down earlier, is not in the chain).
+    """
+    with ctx.store.reading() as session:
+        connection = session.connection()
+        entries = [
+            dict(row)
+            for row in connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
+        ]
+        current = protected_state(connection)
+        meetings = {
+            row.id: (row.committee_seq, row.date)
+            for row in connection.execute(select(Meeting.id, Meeting.committee_seq, Meeting.date))
+        }
+    result = Verification(entries=len(entries))
+    result.chain = verify_chain(entries)
+    for problem in result.chain:
+        result.problems.append(_describe_chain(problem))
+    if entries:
+        last = entries[-1]
+        result.head, result.last_at = last["hash"], last["at"]
+        recorded = last.get("state") or {}
+        if not recorded:
+            result.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")
+        else:
+            changes = compare_states(recorded, current)
+            if changes is None:
+                result.problems.append("受保护的数据与最后一条审计记录不符，但无法定位到具体评委会或会议。")
+            else:
+                result.state = changes
+                result.problems += [_describe_change(change, meetings) for change in changes]
+    elif any(current["groups"].get(kind) for kind in ("verdicts", "draws", "tallies", "applicants")):
+        result.problems.append("审计日志为空，但数据库中有申报人、审查结论、抽取或计票数据。")
+    if head is not None and head.strip().lower() not in {entry["hash"] for entry in entries}:
+        result.problems.append(f"审计日志中没有哈希为 {head.strip()} 的记录：此前记下的记录已被删除或改动。")
+    if result.problems:
+        raise AuditFailed(result)
+    return result
+
+
+_CHAIN_WORDS = {
+    "missing": "审计记录第 {detail} 条缺失（被删除）",
+    "edited": "审计记录第 {seq} 条的内容与其哈希不符（被改动）",
+    "broken": "审计记录第 {seq} 条未接续上一条的哈希（记录被删除、插入或调换顺序）",
+}
+
+_HOW = {"changed": "被改动", "added": "在最后一条审计记录之后被加入", "removed": "被删除"}
+
+
+def _describe_chain(problem: ChainProblem) -> str:
+    return _CHAIN_WORDS[problem.what].format(seq=problem.seq, detail=problem.detail) + "。"
+
+
+def _describe_change(change: StateChange, meetings: dict[int, tuple[int, Any]]) -> str:
+    kind = KIND_LABELS[change.kind]
+    if kind.group_label == "committee":
+        year, _, seq = change.group.partition("/")
+        where = f"{year} 年度第 {seq} 号评委会的"
+    elif kind.group_label == "meeting":
+        known = meetings.get(int(change.group)) if change.group.isdigit() else None
+        detail = f"（第 {known[0]} 号评委会，{known[1]}）" if known else ""
+        where = f"会议 {change.group}{detail}的"
+    elif kind.group_label == "year":
+        where = f"{change.group} 年度的"
+    else:
+        where = ""
+    return f"{where}{kind.label}（{change.kind} 表）{_HOW[change.how]}，与审计记录不符。"
+
+
+# -- backups ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    sha256: str
+    entries: int
+    head: str | None
+
+
+def backup(ctx: Context, directory: Path) -> Backup:
+    """Writes a consistent copy of the SQLite store into ``directory`` through SQLite's backup API,
+    named ``qzzc-YYYYMMDD-HHMMSS.db`` and readable by its owner only, then verifies the copy
+    (``PRAGMA integrity_check`` and the audit chain) and notes it in the audit chain.
+
+    Returns the copy. Raises ``StoreError`` for a server database (use pg_dump) and a folder that
+    cannot be written, ``AuditFailed`` when the copy does not verify (the copy is removed then).
+    """
+    store = ctx.store
+    if store.path is None:
+        raise StoreError(
+            "共享的 PostgreSQL 数据库请由数据库管理员用 pg_dump 备份；qzzc backup 只备份 SQLite 数据库文件。"
+        )
+    with store.reading():
+        pass  # refuses a store that was never initialised, or of a newer qzzc
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory} 不是文件夹")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        target = _new_file(directory)
+    except OSError as error:
+        raise StoreError(f"无法在 {directory} 中写入备份：{error.strerror}") from None
+    try:
+        source = sqlite3.connect(store.path, timeout=30)
+        try:
+            destination = sqlite3.connect(target)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        copy = Context(store=type(store)(f"sqlite:///{target}"), operator=ctx.operator)
+        try:
+            with copy.store.reading() as session:
+                integrity = session.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
+            if integrity != "ok":
+                raise StoreError(f"备份文件 {target} 未通过完整性检查：{integrity}")
+            checked = verify(copy)
+        finally:
+            copy.store.dispose()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    digest = file_digest(target.read_bytes())
+    with job(ctx, "backup", {"directory": str(directory)}) as current:
+        current.summary = {
+            "file": target.name,
+            "sha256": digest,
+            "entries": checked.entries,
+            "head": checked.head,
+        }
+    return Backup(target, digest, checked.entries, checked.head)
+
+
+def _new_file(directory: Path) -> Path:
+    """Creates an empty owner-only file named for the time, adding ``-2``, ``-3``… when taken."""
+    stamp = now()[:19].replace("-", "").replace(":", "").replace("T", "-")
+    for number in range(1, 1000):
+        path = directory / (f"qzzc-{stamp}.db" if number == 1 else f"qzzc-{stamp}-{number}.db")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        return path
+    raise StoreError(f"{directory} 中同一秒的备份文件过多")
+
+
+def count_entries(ctx: Context) -> int:
+    """The number of audit entries (for tests and the fault harness)."""
+    with ctx.store.reading() as session:
+        return session.connection().execute(select(func.count()).select_from(_t(AuditEntry))).scalar_one()
