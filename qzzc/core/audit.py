@@ -29,17 +29,16 @@ def file_digest(data: bytes) -> str:
 #
 # At the end of every writing job the audit entry records a digest of the protected state: for
 # each kind of record (verdicts, draws, tallies, …) and each group of it (a committee of a year, a
-# meeting), the SHA-256 over the group's rows in key order, as canonical JSON. The entry keeps the
+# meeting), the SHA-256 over the group's rows in key order, each a JSON array. The entry keeps the
 # first ``SHORT`` hex digits of each group's digest, to name what changed, and one full SHA-256 over
 # all of the groups' full digests, so that the check is as strong as SHA-256 itself.
 
 SHORT = 16
 
 
-def group_digest(rows: list[tuple[Any, ...]]) -> str:
-    """Returns hex SHA-256 over ``rows`` (already in key order) as one canonical JSON array."""
-    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+def group_digest(rows: list[str]) -> str:
+    """Returns hex SHA-256 over a group's rows (each a JSON array, in key order), one per line."""
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 def state_record(digests: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from itertools import groupby
+from operator import itemgetter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, Text, cast, func, select
 
 from qzzc.core.audit import (
     ChainProblem,
@@ -94,20 +96,46 @@ KIND_LABELS = {kind.name: kind for kind in KINDS}
 
 def protected_state(connection: Connection) -> dict[str, Any]:
     """Returns the digest record (``qzzc.core.audit.state_record``) of the protected records as
-    ``connection`` sees them. One Core select per kind; no ORM objects."""
+    ``connection`` sees them, in its transaction.
+
+    One Core select per kind, in which the database writes each row as a JSON array
+    (``json_array`` on SQLite, ``json_build_array`` on PostgreSQL) for the driver's cursor to hand
+    over as one string: this keeps 100,000 applicants and verdicts around a second. The row texts
+    are each backend's own JSON, so a store's digests compare on its own backend (and on a SQLite
+    backup of it), not across backends.
+    """
     digests: dict[str, dict[str, str]] = {}
-    for kind in KINDS:
-        group = list(kind.group())
-        statement = select(*group, *kind.table.c)
-        statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
-        statement = statement.order_by(*group, *kind.order())
-        width = len(group)
-        groups: dict[str, list[tuple[Any, ...]]] = {}
-        for row in connection.execute(statement):
-            key = "/".join(str(value) for value in row[:width]) or "all"
-            groups.setdefault(key, []).append(tuple(row[width:]))
-        digests[kind.name] = {key: group_digest(rows) for key, rows in groups.items()}
+    cursor = connection.connection.cursor()
+    try:
+        for kind in KINDS:
+            group = list(kind.group())
+            statement = select(*group, _row_json(connection, list(kind.table.c)))
+            statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
+            statement = statement.order_by(*group, *kind.order())
+            cursor.execute(str(statement.compile(dialect=connection.dialect)))
+            rows = cursor.fetchall()
+            width = len(group)
+            if width == 0:
+                digests[kind.name] = {"all": group_digest([row[0] for row in rows])} if rows else {}
+                continue
+            key = itemgetter(*range(width))
+            digests[kind.name] = {
+                _group_name(value): group_digest([row[width] for row in members])
+                for value, members in groupby(rows, key)
+            }
+    finally:
+        cursor.close()
     return state_record(digests)
+
+
+def _row_json(connection: Connection, columns: list[Any]) -> Any:
+    if connection.dialect.name == "postgresql":
+        return cast(func.json_build_array(*columns), Text)
+    return func.json_array(*columns)
+
+
+def _group_name(value: Any) -> str:
+    return "/".join(str(part) for part in value) if isinstance(value, tuple) else str(value)
 
 
 # -- listing ----------------------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""Prints how long the protected-state digest (taken by every writing job) and ``qzzc audit
+verify`` take on a SQLite store with 100,000 applicants and their verdicts.
+
+Run: .venv/bin/python bench/audit.py [N]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from qzzc.services.audit import protected_state, verify
+from qzzc.services.base import Context, job
+from qzzc.services.plan import init_store
+from qzzc.store.db import Store
+from qzzc.store.models import Applicant, VerdictRecord
+
+
+def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ctx = Context(store=Store(f"sqlite:///{Path(folder) / 'bench.db'}"), operator="bench")
+        init_store(ctx)
+        with job(ctx, "bench-fill") as current:
+            connection = current.session.connection()
+            applicants = [
+                {
+                    "year": 2021, "committee_seq": 1 + i % 25, "id_number": f"{330802199001010000 + i}"[:18],
+                    "name": "张三", "gender": "男", "birth_date": dt.date(1990, 1, 1), "unit": "衢州市某单位",
+                    "unit_type": "企业", "region": "市本级", "specialty": "建筑设计", "title": "工程师",
+                    "application_type": "正常申报", "education": "本科", "degree": "学士", "years_of_work": 5,
+                    "public_hours": 60.0, "professional_hours": 90.0, "assessment": "合格", "fraud": False,
+                    "phone": "13800000000", "data_hash": "0" * 64, "source_file": "a.xlsx", "source_row": i + 2,
+                    "imported_at": "2021-09-01T10:00:00+08:00",
+                }
+                for i in range(count)
+            ]  # fmt: skip
+            connection.execute(insert(Applicant.__table__), applicants)
+            ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM applicants")]
+            verdicts = [
+                {
+                    "applicant_id": i, "verdict": "ineligible",
+                    "reasons": [{"rule": "cpd.public", "message": "公需科目学时 53，少于 54", "figures": {"hours": 53.0}}],
+                    "data_hash": "0" * 64, "checked_at": "2021-09-02T10:00:00+08:00", "settled": False,
+                }
+                for i in ids
+            ]  # fmt: skip
+            connection.execute(insert(VerdictRecord.__table__), verdicts)
+        for label, run in (
+            ("protected_state", lambda: _state(ctx)),
+            ("audit verify", lambda: verify(ctx)),
+        ):
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                run()
+                times.append(time.perf_counter() - started)
+            print(f"{label}: {count} applicants + verdicts: best {min(times):.3f} s of 3")
+        import qzzc.services.audit as audit
+
+        every = audit.KINDS
+        for kind in every:
+            audit.KINDS = (kind,)
+            started = time.perf_counter()
+            _state(ctx)
+            print(f"  digest of {kind.name}: {time.perf_counter() - started:.3f} s")
+        audit.KINDS = every
+
+
+def _state(ctx: Context) -> None:
+    with ctx.store.reading() as session:
+        protected_state(session.connection())
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
