@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from itertools import groupby
-from operator import itemgetter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
