@@ -1,0 +1,98 @@
+"""``qzzc audit``, ``qzzc audit verify`` and ``qzzc backup`` from the command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from qzzc.core.audit import GENESIS
+
+
+def test_audit_lists_entries_as_json(cli_initialised):
+    result = cli_initialised("--operator", "李四", "audit", "--json")
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)
+    assert len(entries) == 1
+    entry = entries[0]
+    assert sorted(entry) == [
+        "at",
+        "command",
+        "hash",
+        "inputs",
+        "operator",
+        "options",
+        "prev_hash",
+        "seq",
+        "summary",
+    ]
+    assert (entry["seq"], entry["command"], entry["prev_hash"]) == (1, "init", GENESIS)
+    assert [item["file"] for item in entry["inputs"]] == ["plan2021.csv", "rules2021.toml"]
+    assert entry["options"] == {"plan": "plan2021.csv", "rules": "rules2021.toml", "year": 2021}
+
+
+def test_the_operator_is_recorded(cli, tmp_path):
+    assert cli("--operator", "王五", "init").exit_code == 0
+    entries = json.loads(cli("audit", "--json").stdout)
+    assert entries[0]["operator"] == "王五"
+
+
+def test_audit_lists_entries_as_a_table(cli_initialised):
+    result = cli_initialised("audit")
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(cli_initialised("audit", "--json").stdout)
+    assert "init" in result.stdout
+    assert entries[0]["inputs"][0]["sha256"][:12] in result.stdout
+    assert result.stdout.rstrip().endswith(f"共 1 条记录；最新记录的哈希：{entries[0]['hash']}")
+
+
+def test_verify_passes_on_a_sound_store(cli_initialised):
+    result = cli_initialised("audit", "verify")
+    head = json.loads(cli_initialised("audit", "--json").stdout)[-1]["hash"]
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "核验通过：审计日志 1 条记录完整，审查结论、专家抽取和计票等数据与最后一条记录（"
+    )
+    assert lines[1] == f"最新记录的哈希：{head}（可记入会议记录或备案表，日后用 --head 核验）"
+    assert cli_initialised("audit", "verify", "--head", head).exit_code == 0
+
+
+def test_verify_fails_on_a_store_changed_behind_qzzcs_back(cli_initialised, db_path):
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE committees SET name = '假评委会' WHERE seq = 4")
+    result = cli_initialised("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "错误：审计核验未通过，发现 1 处问题：\n"
+        "  2021 年度的评审计划（committees 表）被改动，与审计记录不符。\n"
+        "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。\n"
+    )
+
+
+def test_audit_on_an_uninitialised_store_says_how_to_fix_it(cli, db_path):
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr == f"错误：数据库 {db_path} 尚未初始化。请先运行：qzzc init\n"
+
+
+def test_backup_from_the_command_line(cli_initialised, tmp_path):
+    result = cli_initialised("backup", str(tmp_path / "备份"))
+    assert result.exit_code == 0, result.stderr
+    [made] = list((tmp_path / "备份").iterdir())
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"已备份到：{made}"
+    assert lines[1].startswith("备份已核验：完整性检查通过，审计日志 1 条记录完整。SHA-256：")
+    assert cli_initialised("audit", "verify", db=str(made)).exit_code == 0
+    entries = json.loads(cli_initialised("audit", "--json").stdout)
+    assert [entry["command"] for entry in entries] == ["init", "backup"]
+
+
+def test_backup_of_a_server_database_points_to_pg_dump(tmp_path):
+    from helpers import run_cli
+
+    result = run_cli("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "backup", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "错误：共享的 PostgreSQL 数据库请由数据库管理员用 pg_dump 备份；qzzc backup 只备份 SQLite 数据库文件。\n"
+    )

@@ -1,0 +1,269 @@
+"""The audit chain and the protected records on a real store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+
+import pytest
+from helpers import applicant_row
+from sqlalchemy import text
+from sqlmodel import select
+
+from qzzc.errors import StoreError
+from qzzc.services.audit import AuditFailed, backup, count_entries, list_entries, verify
+from qzzc.services.base import Context, job
+from qzzc.store.db import Store
+from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
+
+AT = "2021-10-15T09:00:00+08:00"
+
+
+def make_records(ctx) -> None:
+    """Writes, through one job, two applicants with verdicts, a meeting with a draw and a tally."""
+    with job(ctx, "test-write", {"what": "records"}) as current:
+        session = current.session
+        first = Applicant(**applicant_row())
+        second = Applicant(**applicant_row(id_number="330802199202021238", name="李四", committee_seq=5))
+        session.add_all([first, second])
+        session.flush()
+        for applicant in (first, second):
+            session.add(
+                VerdictRecord(
+                    applicant_id=applicant.id, verdict="eligible", data_hash="0" * 64, checked_at=AT
+                )
+            )
+        meeting = Meeting(year=2021, committee_seq=3, date=dt.date(2021, 10, 15), created_at=AT)
+        session.add(meeting)
+        session.flush()
+        session.add(
+            Draw(
+                meeting_id=meeting.id, number=1, algorithm="rfc3797-sha256/1", seed="abc",
+                candidate_digest="1" * 64, size=5, alternates_count=2, created_at=AT,
+                members=[{"name": "王五", "id_number": "330802197001011234"}],
+            )
+        )  # fmt: skip
+        tally = Tally(meeting_id=meeting.id, version=1, members=5, attending=5, created_at=AT)
+        session.add(tally)
+        session.flush()
+        session.add(
+            TallyResult(
+                tally_id=tally.id,
+                applicant_id=first.id,
+                yes=4,
+                no=1,
+                abstain=0,
+                needed=4,
+                passed=True,
+                mode="评审",
+            )
+        )
+        current.summary = {"rows": 7}
+
+
+def tamper(ctx, sql: str) -> None:
+    """Changes the store behind qzzc's back."""
+    with ctx.store.transaction() as session:
+        session.execute(text(sql))
+
+
+def failure(ctx, **kwargs) -> list[str]:
+    with pytest.raises(AuditFailed) as caught:
+        verify(ctx, **kwargs)
+    return caught.value.result.problems
+
+
+def test_a_sound_store_verifies(initialised):
+    make_records(initialised)
+    result = verify(initialised)
+    assert (result.entries, result.problems) == (2, [])
+    entries = list_entries(initialised)
+    assert [(entry["seq"], entry["command"], entry["summary"]) for entry in entries][1:] == [
+        (2, "test-write", {"rows": 7})
+    ]
+    assert result.head == entries[-1]["hash"]
+    assert verify(initialised, head=entries[0]["hash"]).entries == 2
+
+
+def test_each_entry_records_the_state_after_its_job(initialised):
+    from qzzc.services.audit import protected_state
+
+    before = _states(initialised)
+    make_records(initialised)
+    after = _states(initialised)
+    assert after[0] == before[0]
+    assert after[1]["sha256"] != after[0]["sha256"]
+    with initialised.store.reading() as session:
+        assert protected_state(session.connection()) == after[1]
+    assert after[1]["groups"]["verdicts"].keys() == {"2021/3", "2021/5"}
+    assert after[1]["groups"]["draws"].keys() == {str(_meeting_id(initialised))}
+    assert "state" not in list_entries(initialised)[0]
+
+
+def _states(ctx) -> list[dict]:
+    from qzzc.store.models import AuditEntry
+
+    with ctx.store.reading() as session:
+        return [entry.state for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq))]
+
+
+def test_an_edited_verdict_is_named_with_its_committee(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE verdicts SET verdict = 'ineligible' WHERE applicant_id IN "
+           "(SELECT id FROM applicants WHERE committee_seq = 5)")  # fmt: skip
+    assert failure(initialised) == [
+        "2021 年度第 5 号评委会的资格审查结论（verdicts 表）被改动，与审计记录不符。"
+    ]
+
+
+def test_a_changed_draw_seed_is_named_with_its_meeting(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE draws SET seed = 'xyz'")
+    meeting = _meeting_id(initialised)
+    assert failure(initialised) == [
+        f"会议 {meeting}（第 3 号评委会，2021-10-15）的专家抽取（draws 表）被改动，与审计记录不符。"
+    ]
+
+
+def test_a_deleted_tally_result_is_named(initialised):
+    make_records(initialised)
+    tamper(initialised, "DELETE FROM tally_results")
+    meeting = _meeting_id(initialised)
+    assert failure(initialised) == [
+        f"会议 {meeting}（第 3 号评委会，2021-10-15）的计票结果（tally_results 表）被删除，与审计记录不符。"
+    ]
+
+
+def test_a_changed_count_is_named(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE tally_results SET yes = 5, no = 0")
+    assert failure(initialised)[0].endswith("的计票结果（tally_results 表）被改动，与审计记录不符。")
+
+
+def test_an_added_verdict_is_named(initialised):
+    make_records(initialised)
+    tamper(
+        initialised,
+        "DELETE FROM verdicts WHERE applicant_id IN (SELECT id FROM applicants WHERE committee_seq = 5)",
+    )
+    make_more = "INSERT INTO verdicts (applicant_id, verdict, reasons, data_hash, checked_at, settled) " \
+        "SELECT id, 'eligible', '[]', '', 'x', false FROM applicants WHERE committee_seq = 5"  # fmt: skip
+    tamper(initialised, make_more)
+    assert failure(initialised) == [
+        "2021 年度第 5 号评委会的资格审查结论（verdicts 表）被改动，与审计记录不符。"
+    ]
+
+
+def test_an_edited_entry_is_named_by_seq(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE audit_entries SET operator = '李四' WHERE seq = 1")
+    assert failure(initialised) == ["审计记录第 1 条的内容与其哈希不符（被改动）。"]
+
+
+def test_a_deleted_entry_is_named_by_seq(initialised):
+    make_records(initialised)
+    make_records_again(initialised)
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq = 2")
+    assert failure(initialised) == ["审计记录第 2 条缺失（被删除）。"]
+
+
+def test_deleting_the_last_entry_shows_in_the_records(initialised):
+    make_records(initialised)
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq = 2")
+    problems = failure(initialised)
+    assert (
+        "2021 年度第 3 号评委会的申报人（applicants 表）在最后一条审计记录之后被加入，与审计记录不符。"
+        in problems
+    )
+    assert len(problems) == 8
+
+
+def test_a_head_not_in_the_chain_is_reported(initialised):
+    assert failure(initialised, head="f" * 64) == [
+        f"审计日志中没有哈希为 {'f' * 64} 的记录：此前记下的记录已被删除或改动。"
+    ]
+
+
+def test_the_failure_message_lists_every_problem(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE audit_entries SET operator = '李四' WHERE seq = 1")
+    with pytest.raises(AuditFailed) as caught:
+        verify(initialised)
+    assert caught.value.message == (
+        "审计核验未通过，发现 1 处问题：\n"
+        "  审计记录第 1 条的内容与其哈希不符（被改动）。\n"
+        "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。"
+    )
+
+
+def test_a_failed_job_writes_no_entry(initialised):
+    with pytest.raises(RuntimeError), job(initialised, "test-write") as current:
+        current.session.add(Applicant(**applicant_row()))
+        raise RuntimeError("boom")
+    assert count_entries(initialised) == 1
+    assert verify(initialised).entries == 1
+
+
+def make_records_again(ctx) -> None:
+    with job(ctx, "test-write", {"what": "more"}) as current:
+        current.session.add(Applicant(**applicant_row(id_number="330802198505051235", name="王五")))
+
+
+def _meeting_id(ctx) -> int:
+    with ctx.store.reading() as session:
+        return session.exec(select(Meeting.id)).one()
+
+
+# -- backups ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_store(db_path):
+    from qzzc.services.plan import init_store
+
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    init_store(ctx)
+    yield ctx
+    ctx.store.dispose()
+
+
+def test_backup_writes_a_verified_owner_only_copy_and_notes_it(sqlite_store, tmp_path):
+    initialised = sqlite_store
+    make_records(initialised)
+    made = backup(initialised, tmp_path / "备份")
+    assert re.fullmatch(r"qzzc-\d{8}-\d{6}\.db", made.path.name)
+    assert made.path.parent == tmp_path / "备份"
+    assert stat.S_IMODE(os.stat(made.path).st_mode) == 0o600
+    assert made.entries == 2
+    copy = Context(store=Store(f"sqlite:///{made.path}"), operator="x")
+    assert verify(copy).head == made.head
+    assert count_entries(copy) == 2
+    copy.store.dispose()
+    last = list_entries(initialised)[-1]
+    assert (last["command"], last["summary"]) == (
+        "backup",
+        {"file": made.path.name, "sha256": made.sha256, "entries": 2, "head": made.head},
+    )
+    assert verify(initialised).entries == 3
+    second = backup(initialised, tmp_path / "备份")
+    assert second.path != made.path
+
+
+def test_backup_of_postgresql_is_refused(pg_url, tmp_path):
+    ctx = Context(store=Store(pg_url), operator="x")
+    with pytest.raises(StoreError) as caught:
+        backup(ctx, tmp_path)
+    assert caught.value.message == (
+        "共享的 PostgreSQL 数据库请由数据库管理员用 pg_dump 备份；qzzc backup 只备份 SQLite 数据库文件。"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_into_a_file_is_refused(sqlite_store, tmp_path):
+    initialised = sqlite_store
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(StoreError) as caught:
+        backup(initialised, tmp_path / "f")
+    assert caught.value.message == f"{tmp_path / 'f'} 不是文件夹"
