@@ -30,7 +30,8 @@ def test_import_adds_then_nothing_then_updates(initialised, tmp_path):
 
 
 def test_refusal_writes_nothing_and_lists_all(initialised, tmp_path):
-    rows = rows3() + [
+    rows = [
+        *rows3(),
         form_row(姓名="赵六", 身份证号=IDS[0]),  # duplicate of row 2
         form_row(姓名="钱七", 身份证号=IDS[3], 申报专业="群众文化"),
         form_row(姓名="孙八", 身份证号="330802199001011233", 申报资格="馆员"),
