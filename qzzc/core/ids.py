@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from operator import mul
 from dataclasses import dataclass
+from operator import mul
 
 from qzzc.core.cells import CellInvalid
 from qzzc.core.text import squeeze
