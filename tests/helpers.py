@@ -143,3 +143,25 @@ def count_rows(ctx, model) -> int:
 
     with ctx.store.reading() as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+# -- many applicants (fault, fuzz and privacy harnesses) ---------------------------------------
+
+
+def many_form_rows(count: int, start: int = 0) -> list[dict]:
+    """``count`` good form rows for committee 3, each with its own valid ID number and mobile."""
+    from qzzc.core.ids import check_digit
+
+    rows = []
+    for index in range(start, start + count):
+        first17 = f"330802{1960 + index % 40}{1 + index % 12:02d}{1 + index % 28:02d}{index % 1000:03d}"
+        if index >= 1000:
+            first17 = f"3308{index // 1000 % 100:02d}" + first17[6:]
+        rows.append(
+            form_row(
+                姓名=f"申报人{index}",
+                身份证号=first17 + check_digit(first17),
+                联系电话=f"139{index:08d}",
+            )
+        )
+    return rows
