@@ -1,0 +1,162 @@
+"""Bad input, everywhere: mutated files fed to every command that reads one.
+
+Each target is one line of ``TARGETS``: a name, the command's arguments for an input file, and
+the seed file's grid (header and rows) with its format. A case writes the grid (perhaps with one
+cell replaced by an odd value), perhaps mutates the bytes (flipped bytes, a truncation, inserted
+junk), runs the command on a fresh copy of an initialised store and asserts: exit 0 or 1, no
+traceback and no internal error, and a refusal (exit 1) writes nothing (the audit entries and
+``audit verify`` unchanged).
+
+``QZZC_FUZZ_N`` sets the cases per target (default 24; run a few hundred locally:
+``QZZC_FUZZ_N=300 .venv/bin/python -m pytest tests/test_fuzz.py -s``). ``QZZC_FUZZ_SEED`` varies them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import FORM_HEADERS, many_form_rows, run_cli
+
+CASES = int(os.environ.get("QZZC_FUZZ_N", "24"))
+SEED = int(os.environ.get("QZZC_FUZZ_SEED", "2021"))
+
+ODD_VALUES: tuple[Any, ...] = (
+    "", " ", "　", "x" * 100_000, "衢" * 40_000, "\x00", "a\x00b", 1e308, -1e308, 0, -1, 2**63, 1e-308,
+    True, False, "=1+1", "=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "3.30802199001011E+17",
+    "330802199001011234", "33080219900101123X", "2021-02-30", "9999年99月99日", "NaN", "inf", "\ufeff",
+    "\u202e反转", "🙂", "<script>alert(1)</script>", "{{ 7*7 }}", "${x}", "'; DROP TABLE applicants; --",
+    "\r\n", "\"", ",", "54学时", "５４", "-54",
+)  # fmt: skip
+XLSX_ILLEGAL = ("\x00",)  # openpyxl refuses to write these characters at all
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    args: Callable[[Path], list[str]]  # the command line for an input file
+    seed: Callable[[], tuple[str, list[list[Any]]]]  # (".csv" or ".xlsx", header row + rows)
+
+
+def _plan_seed() -> tuple[str, list[list[Any]]]:
+    from qzzc.resources import data_file
+
+    text = data_file("plan2021.csv").read_text(encoding="utf-8-sig")
+    return ".csv", [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _applicants_seed(suffix: str) -> Callable[[], tuple[str, list[list[Any]]]]:
+    def seed() -> tuple[str, list[list[Any]]]:
+        rows = many_form_rows(12)
+        return suffix, [list(FORM_HEADERS), *([row[header] for header in FORM_HEADERS] for row in rows)]
+
+    return seed
+
+
+# One line per reading command.
+TARGETS = (
+    Target("init --plan", lambda path: ["init", "--plan", str(path)], _plan_seed),
+    Target("import csv", lambda path: ["import", str(path), "--committee", "3"], _applicants_seed(".csv")),
+    Target("import xlsx", lambda path: ["import", str(path), "--committee", "3"], _applicants_seed(".xlsx")),
+)
+
+
+# -- making the cases -------------------------------------------------------------------------
+
+
+def _write(suffix: str, grid: list[list[Any]]) -> bytes:
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["" if cell is None else str(cell) for cell in row] for row in grid])
+        return buffer.getvalue().encode("utf-8")
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in grid:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _mutate(rng: random.Random, suffix: str, grid: list[list[Any]]) -> tuple[str, bytes]:
+    """Returns how the case was made and its bytes."""
+    grid = [list(row) for row in grid]
+    how = rng.choice(("cell", "cell", "cells", "flip", "truncate", "insert", "cell+flip"))
+    if how.startswith("cell"):
+        for _ in range(1 if how != "cells" else rng.randint(2, 12)):
+            row = rng.randrange(len(grid))
+            column = rng.randrange(len(grid[row]))
+            value = rng.choice(ODD_VALUES)
+            if suffix == ".xlsx" and isinstance(value, str) and any(c in value for c in XLSX_ILLEGAL):
+                value = value.replace("\x00", "")
+            grid[row][column] = value
+    data = bytearray(_write(suffix, grid))
+    if how in ("flip", "cell+flip"):
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    elif how == "truncate":
+        del data[rng.randrange(len(data)) :]
+    elif how == "insert":
+        at = rng.randrange(len(data) + 1)
+        data[at:at] = rng.randbytes(rng.randint(1, 64))
+    return how, bytes(data)
+
+
+# -- running them -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("fuzz") / "template.db"
+    assert run_cli("--db", str(path), "init").exit_code == 0
+    return path
+
+
+def _entries(db: Path) -> list[tuple]:
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute("SELECT seq, hash FROM audit_entries ORDER BY seq").fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", TARGETS, ids=[target.name for target in TARGETS])
+def test_mutated_input_never_breaks_a_command(target, template, tmp_path):
+    rng = random.Random(f"{SEED}:{target.name}")
+    suffix, grid = target.seed()
+    before = _entries(template)
+    outcomes: Counter[tuple[str, int]] = Counter()
+    for number in range(CASES):
+        how, data = _mutate(rng, suffix, grid)
+        path = tmp_path / f"case{number}{suffix}"
+        path.write_bytes(data)
+        db = tmp_path / f"case{number}.db"
+        shutil.copy(template, db)
+        result = run_cli("--db", str(db), *target.args(path))
+        context = f"{target.name} case {number} ({how}), file kept at {path}"
+        assert result.exit_code in (0, 1), f"{context}: exit {result.exit_code}\n{result.stderr}"
+        assert "内部错误" not in result.stderr, f"{context}: {result.stderr}"
+        assert "Traceback" not in result.stdout + result.stderr, context
+        if result.exit_code == 1:
+            assert result.stderr.startswith("错误："), f"{context}: {result.stderr}"
+            assert _entries(db) == before, f"{context}: a refusal wrote an audit entry"
+        verified = run_cli("--db", str(db), "audit", "verify")
+        assert verified.exit_code == 0, f"{context}: {verified.stderr}"
+        db.unlink()
+        path.unlink()
+        outcomes[(how, result.exit_code)] += 1
+    print(f"\n{target.name}: {CASES} cases, (mutation, exit): {dict(sorted(outcomes.items()))}")
