@@ -172,12 +172,14 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import check, init, meeting, plan
+    from qzzc.cli import check, init, meeting, plan, tally
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
+    app.command("tally")(tally.tally)
+    meeting.app.command("show")(tally.show_meeting)
 
 
 _register()

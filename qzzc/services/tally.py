@@ -1,0 +1,509 @@
+"""Recording a meeting's tally (计票, SPEC §7) and reading back its minutes (评审会议记录)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from qzzc.core.privacy import mask_id
+from qzzc.core.tally import (
+    CountRow,
+    Counts,
+    Outcome,
+    check_quorum,
+    describe_refusal,
+    differences,
+    match_rows,
+)
+from qzzc.errors import CellError, NotFound, QzzcError, UsageError
+from qzzc.services.base import Context, job, read_input
+from qzzc.services.eligibility import eligible_applicants
+from qzzc.services.plan import committee as load_committee
+from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Tally, TallyResult
+
+COLUMNS = ("身份证号", "姓名", "同意", "不同意", "弃权")
+_COUNT_KEYS = {"同意": "yes", "不同意": "no", "弃权": "abstain"}
+_INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+_HEADER_SEARCH = 10  # a title line or two may stand above the header
+
+
+# -- reading a counts file ----------------------------------------------------------------------
+# A small reader of its own: the shared spreadsheet reader can replace it without changing callers.
+
+
+@dataclass(frozen=True)
+class CountsFile:
+    sheet: str
+    rows: list[CountRow]
+    errors: list[CellError]
+
+
+def read_counts(data: bytes, filename: str) -> CountsFile:
+    """Reads a counts file (.xlsx/.xls/.ods or .csv): the first sheet, the header row found among
+    the first lines, then one row per applicant. Returns the rows and every bad cell; raises
+    ``QzzcError`` when the file cannot be read or lacks a column."""
+    sheet, table = _table(data, filename)
+    header_index = next(
+        (
+            i
+            for i, row in enumerate(table[:_HEADER_SEARCH])
+            if {"身份证号", "同意"} <= {_text(cell) for cell in row}
+        ),
+        None,
+    )
+    if header_index is None:
+        raise QzzcError(f"{filename} 中找不到表头（应有列：{'、'.join(COLUMNS)}）。")
+    header = [_text(cell) for cell in table[header_index]]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise QzzcError(f"{filename} 缺少列：{'、'.join(missing)}（应有列：{'、'.join(COLUMNS)}）。")
+    where = {column: header.index(column) for column in COLUMNS}
+    rows: list[CountRow] = []
+    errors: list[CellError] = []
+    for offset, cells in enumerate(table[header_index + 1 :], start=header_index + 2):
+        if all(_text(cell) == "" for cell in cells):
+            continue
+
+        def cell(column: str, cells: list[Any] = cells) -> Any:
+            index = where[column]
+            return cells[index] if index < len(cells) else None
+
+        raw_id = cell("身份证号")
+        if isinstance(raw_id, float | int) and not isinstance(raw_id, bool):
+            # Excel keeps 15 significant digits: an ID number typed as a number has lost its end.
+            errors.append(
+                CellError(sheet, offset, "身份证号", "", "身份证号须以文本格式保存（数字格式会丢失末尾几位）")
+            )
+            continue
+        id_number = re.sub(r"\s+", "", _text(raw_id)).upper()
+        values: dict[str, int] = {}
+        for column, key in _COUNT_KEYS.items():
+            value, problem = _integer(cell(column))
+            if problem:
+                errors.append(CellError(sheet, offset, column, _text(cell(column))[:20], problem))
+            else:
+                values[key] = value
+        counts = Counts(**values) if len(values) == 3 else None
+        rows.append(CountRow(offset, id_number, _text(cell("姓名")), counts))
+    return CountsFile(sheet, rows, errors)
+
+
+def _table(data: bytes, filename: str) -> tuple[str, list[list[Any]]]:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                # Excel on Chinese Windows saves CSV as GB18030
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise QzzcError(f"{filename} 不是 UTF-8 或 GB18030 编码的 CSV 文件。") from None
+        return "", [list(row) for row in csv.reader(io.StringIO(text))]
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            name = workbook.sheet_names[0]
+            return name, [
+                list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            ]
+        except Exception as error:  # calamine raises its own kinds for every broken file
+            raise QzzcError(f"无法读取电子表格 {filename}：{type(error).__name__}") from None
+    raise QzzcError(f"不支持的文件类型：{filename}（请用 .xlsx 或 .csv）。")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _integer(value: Any) -> tuple[int, str]:
+    """Returns (the whole number in a count cell, "") or (0, why it is not one)."""
+    if isinstance(value, bool):
+        return 0, "应为整数"
+    if isinstance(value, int):
+        return value, ""
+    if isinstance(value, float):
+        return (int(value), "") if value.is_integer() else (0, "应为整数")
+    text = _text(value)
+    if text == "":
+        return 0, "不能为空（没有票请填 0）"
+    if _INTEGER.match(text):
+        return int(text.split(".")[0]), ""
+    return 0, "应为整数"
+
+
+# -- the meeting and its members ----------------------------------------------------------------
+
+
+def find_meeting(session: Session, meeting_id: int) -> Meeting:
+    """Returns the meeting with that number, or raises ``NotFound``."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"没有编号为 {meeting_id} 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。")
+    return meeting
+
+
+def active_draw(session: Session, meeting: Meeting) -> Draw | None:
+    return session.exec(
+        select(Draw)
+        .where(Draw.meeting_id == meeting.id, Draw.active == True)  # noqa: E712
+        .order_by(Draw.number.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def draws_of(session: Session, meeting: Meeting) -> list[Draw]:
+    return list(session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)))
+
+
+def replacements_of(session: Session, draw: Draw) -> list[Replacement]:
+    return list(
+        session.exec(select(Replacement).where(Replacement.draw_id == draw.id).order_by(Replacement.id))
+    )
+
+
+def seated_members(draw: Draw, replacements: Sequence[Replacement]) -> list[dict[str, Any]]:
+    """The members of a draw after its replacements (替补), in seat order. A replacement already
+    reflected in ``draw.members`` is not applied twice."""
+    members = [dict(member) for member in draw.members]
+    pool = {member["id_number"]: dict(member) for member in [*draw.alternates, *draw.members]}
+    for replacement in replacements:
+        ids = [member["id_number"] for member in members]
+        if replacement.out_id_number in ids and replacement.in_id_number not in ids:
+            incoming = pool.get(replacement.in_id_number, {"id_number": replacement.in_id_number, "name": ""})
+            members[ids.index(replacement.out_id_number)] = incoming
+    return members
+
+
+# -- recording a tally --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TallyRecorded:
+    meeting: int
+    committee: int
+    committee_name: str
+    date: str
+    version: int
+    members: int
+    attending: int
+    absent: list[dict[str, str]]
+    amend_reason: str | None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "meeting": self.meeting,
+            "committee": self.committee,
+            "committee_name": self.committee_name,
+            "date": self.date,
+            "version": self.version,
+            "members": self.members,
+            "attending": self.attending,
+            "absent": self.absent,
+            "amend_reason": self.amend_reason,
+            "applicants": [outcome.as_dict() for outcome in self.outcomes],
+        }
+
+
+def record_tally(
+    ctx: Context,
+    meeting_id: int,
+    attending: int,
+    counts: Path,
+    confirm: Path | None = None,
+    absent: Sequence[str] = (),
+    amend: bool = False,
+    reason: str | None = None,
+) -> TallyRecorded:
+    """Records the counts of a meeting's anonymous vote (SPEC §7), all or nothing.
+
+    Refuses (``QzzcError``, nothing written) without quorum, with absent members who are not
+    members or whose number is not N − A, with any bad row of the counts file, when a second
+    clerk's entry (``confirm``) differs, and when a tally is already recorded and this is not an
+    amendment. Returns what was recorded.
+    """
+    reason = (reason or "").strip() or None
+    if amend and not reason:
+        raise UsageError("更正计票（--amend）须用 --reason 写明理由。")
+    if reason and not amend:
+        raise UsageError("--reason 只用于更正计票，须与 --amend 一起使用。")
+    files = {counts.name: read_input(counts)}
+    first = read_counts(files[counts.name], counts.name)
+    second = None
+    if confirm is not None:
+        confirm_bytes = read_input(confirm)
+        second = read_counts(confirm_bytes, confirm.name)
+        files[f"{confirm.name} (复核)" if confirm.name == counts.name else confirm.name] = confirm_bytes
+    options = {
+        "meeting": meeting_id,
+        "attending": attending,
+        "absent": [mask_id(value) for value in absent],
+        "confirm": confirm is not None,
+        "amend": amend,
+        "reason": reason,
+    }
+    with job(ctx, "tally", options, files) as current:
+        session = current.session
+        meeting = find_meeting(session, meeting_id)
+        previous = session.exec(
+            select(Tally).where(Tally.meeting_id == meeting.id, Tally.active == True)  # noqa: E712
+        ).first()
+        if previous is not None and not amend:
+            raise QzzcError(
+                f"第 {meeting.id} 号会议的计票已于 {previous.created_at} 记录，计票结果一经记录不得重复录入。"
+                "如确需更正，请用 --amend --reason 理由。"
+            )
+        if previous is None and amend:
+            raise QzzcError(f"第 {meeting.id} 号会议尚未记录计票，无可更正；请去掉 --amend 和 --reason。")
+        draw = active_draw(session, meeting)
+        if draw is None:
+            raise QzzcError(f"第 {meeting.id} 号会议尚未抽取执行委员会专家，不能计票。")
+        members = seated_members(draw, replacements_of(session, draw))
+        size = draw.size
+        check_quorum(attending, size)
+        absent_members = _absent_members(absent, members, size, attending)
+        committee = load_committee(session, meeting.year, meeting.committee_seq)
+        applicants = eligible_applicants(session, meeting.year, meeting.committee_seq)
+        if not applicants:
+            raise QzzcError(f"第 {meeting.committee_seq} 号评委会没有资格审查合格的申报人，无可计票。")
+        names = {applicant.id_number: applicant.name for applicant in applicants}
+        matched = match_rows(first.rows, names, attending, first.sheet)
+        lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names)
+        if second is not None and confirm is not None:
+            matched_second = match_rows(second.rows, names, attending, second.sheet)
+            lines += describe_refusal(f"复核文件 {confirm.name} ", matched_second, second.errors, names)
+            if not lines:
+                diff = differences(matched.counts, matched_second.counts, names)
+                if diff:
+                    lines = [f"两次录入不一致，共 {len(diff)} 人：", *(f"  {line}" for line in diff)]
+                    lines.append("请核对原始选票统计表后重新录入。")
+        if lines:
+            raise QzzcError("\n".join([*lines, "未记录任何计票结果。"]))
+        version = 1
+        if previous is not None:
+            previous.active = False
+            session.add(previous)
+            session.flush()
+            version = previous.version + 1
+        tally = Tally(
+            meeting_id=meeting.id,
+            version=version,
+            active=True,
+            members=size,
+            attending=attending,
+            absent=[member["id_number"] for member in absent_members],
+            amend_reason=reason,
+            operator=ctx.operator,
+            created_at=current.at,
+        )
+        session.add(tally)
+        session.flush()
+        outcomes = []
+        for applicant in applicants:
+            outcome = Outcome(
+                applicant.id_number,
+                applicant.name,
+                matched.counts[applicant.id_number],
+                attending,
+                committee.mode_of(applicant.title),
+            )
+            outcomes.append(outcome)
+            session.add(
+                TallyResult(
+                    tally_id=tally.id,
+                    applicant_id=applicant.id,
+                    yes=outcome.counts.yes,
+                    no=outcome.counts.no,
+                    abstain=outcome.counts.abstain,
+                    needed=outcome.needed,
+                    passed=outcome.passed,
+                    mode=outcome.mode or "评审",
+                )
+            )
+        current.summary = {
+            "meeting": meeting.id,
+            "version": version,
+            "members": size,
+            "attending": attending,
+            "absent": len(absent_members),
+            "amend_reason": reason,
+            "results": [
+                {
+                    "applicant_id": applicant.id,
+                    "yes": outcome.counts.yes,
+                    "no": outcome.counts.no,
+                    "abstain": outcome.counts.abstain,
+                    "passed": outcome.passed,
+                }
+                for applicant, outcome in zip(applicants, outcomes, strict=True)
+            ],
+        }
+        return TallyRecorded(
+            meeting=meeting.id or 0,
+            committee=meeting.committee_seq,
+            committee_name=committee.name,
+            date=meeting.date.isoformat(),
+            version=version,
+            members=size,
+            attending=attending,
+            absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in absent_members],
+            amend_reason=reason,
+            outcomes=outcomes,
+        )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _absent_members(
+    absent: Sequence[str], members: list[dict[str, Any]], size: int, attending: int
+) -> list[dict[str, Any]]:
+    """The members named absent, checked: each a member, none twice, and N − A of them."""
+    if not absent:
+        return []
+    by_id = {member["id_number"]: member for member in members}
+    wanted = [re.sub(r"\s+", "", value).upper() for value in absent]
+    problems = []
+    seen: set[str] = set()
+    for value in wanted:
+        if value not in by_id:
+            problems.append(f"  {mask_id(value)} 不是本次会议执行委员会的委员")
+        elif value in seen:
+            problems.append(f"  {mask_id(value)} 重复列出")
+        seen.add(value)
+    if not problems and len(wanted) != size - attending:
+        problems.append(
+            f"  列出缺席委员 {len(wanted)} 人，而委员 {size} 人、出席 {attending} 人，缺席应为 {size - attending} 人"
+        )
+    if problems:
+        raise QzzcError("\n".join(["缺席委员（--absent）有误：", *problems, "未记录任何计票结果。"]))
+    return [by_id[value] for value in wanted]
+
+
+# -- the minutes (评审会议记录) ---------------------------------------------------------------------
+
+
+def meeting_minutes(ctx: Context, meeting_id: int, contacts: bool = False) -> dict[str, Any]:
+    """Returns the record of one meeting as plain data: the committee and date, every draw made
+    (number, seed, candidate digest, reason, time, members and alternates), the replacements, the
+    members now seated and who was present, and every tally recorded (the active one last-but-not-
+    superseded, amendments with their reasons). Phone numbers only with ``contacts``."""
+    with ctx.store.reading() as session:
+        meeting = find_meeting(session, meeting_id)
+        committee = load_committee(session, meeting.year, meeting.committee_seq)
+        phones: dict[str, str | None] = {}
+        if contacts:
+            phones = {expert.id_number: expert.phone for expert in session.exec(select(Expert))}
+
+        def person(member: dict[str, Any]) -> dict[str, Any]:
+            entry = {
+                "name": member.get("name", ""),
+                "id_number": member["id_number"],
+                "unit": member.get("unit", ""),
+            }
+            if contacts:
+                entry["phone"] = phones.get(member["id_number"])
+            return entry
+
+        draws = []
+        replacements: list[dict[str, Any]] = []
+        seated: list[dict[str, Any]] = []
+        for draw in draws_of(session, meeting):
+            made = replacements_of(session, draw)
+            pool = {m["id_number"]: m for m in [*draw.members, *draw.alternates]}
+            draws.append(
+                {
+                    "number": draw.number,
+                    "active": draw.active,
+                    "seed": draw.seed,
+                    "candidate_digest": draw.candidate_digest,
+                    "algorithm": draw.algorithm,
+                    "reason": draw.reason,
+                    "created_at": draw.created_at,
+                    "operator": draw.operator,
+                    "size": draw.size,
+                    "members": [person(m) for m in draw.members],
+                    "alternates": [person(m) for m in draw.alternates],
+                }
+            )
+            for replacement in made:
+                replacements.append(
+                    {
+                        "draw": draw.number,
+                        "out": person(
+                            pool.get(replacement.out_id_number, {"id_number": replacement.out_id_number})
+                        ),
+                        "in": person(
+                            pool.get(replacement.in_id_number, {"id_number": replacement.in_id_number})
+                        ),
+                        "reason": replacement.reason,
+                        "at": replacement.at,
+                    }
+                )
+            if draw.active:
+                seated = seated_members(draw, made)
+        tallies = list(
+            session.exec(select(Tally).where(Tally.meeting_id == meeting.id).order_by(Tally.version))
+        )
+        active = next((tally for tally in tallies if tally.active), None)
+        absent = set(active.absent) if active else set()
+        members = []
+        for member in seated:
+            entry = person(member)
+            entry["present"] = (
+                None if active is None or not active.absent else member["id_number"] not in absent
+            )
+            members.append(entry)
+        return {
+            "meeting": meeting.id,
+            "year": meeting.year,
+            "committee": meeting.committee_seq,
+            "committee_name": committee.name,
+            "date": meeting.date.isoformat(),
+            "place": meeting.place,
+            "draws": draws,
+            "replacements": replacements,
+            "members": members,
+            "tallies": [_tally_dict(session, tally, committee) for tally in tallies],
+        }
+
+
+def _tally_dict(session: Session, tally: Tally, committee: Any) -> dict[str, Any]:
+    rows = session.exec(
+        select(TallyResult, Applicant)
+        .join(Applicant, Applicant.id == TallyResult.applicant_id)
+        .where(TallyResult.tally_id == tally.id)
+        .order_by(Applicant.id_number)
+    ).all()
+    applicants = []
+    for result, applicant in rows:
+        outcome = Outcome(
+            applicant.id_number,
+            applicant.name,
+            Counts(result.yes, result.no, result.abstain),
+            tally.attending,
+            result.mode,
+        )
+        applicants.append({**outcome.as_dict(), "title": applicant.title, "unit": applicant.unit})
+    return {
+        "version": tally.version,
+        "active": tally.active,
+        "members": tally.members,
+        "attending": tally.attending,
+        "absent": list(tally.absent),
+        "amend_reason": tally.amend_reason,
+        "operator": tally.operator,
+        "created_at": tally.created_at,
+        "applicants": applicants,
+    }
