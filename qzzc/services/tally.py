@@ -148,9 +148,12 @@ def _integer(value: Any) -> tuple[int, str]:
 # -- the meeting and its members ----------------------------------------------------------------
 
 
-def find_meeting(session: Session, meeting_id: int) -> Meeting:
-    """Returns the meeting with that number, or raises ``NotFound``."""
-    meeting = session.get(Meeting, meeting_id)
+def find_meeting(session: Session, meeting_id: int, lock: bool = False) -> Meeting:
+    """Returns the meeting with that number, or raises ``NotFound``. With ``lock`` the row is
+    locked for the transaction (PostgreSQL), so that two clerks recording the same meeting's
+    tally at once are served one after the other and the second is told it is already recorded."""
+    query = select(Meeting).where(Meeting.id == meeting_id)
+    meeting = session.exec(query.with_for_update() if lock else query).first()
     if meeting is None:
         raise NotFound(f"没有编号为 {meeting_id} 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。")
     return meeting
@@ -257,7 +260,7 @@ def record_tally(
     }
     with job(ctx, "tally", options, files) as current:
         session = current.session
-        meeting = find_meeting(session, meeting_id)
+        meeting = find_meeting(session, meeting_id, lock=True)
         previous = session.exec(
             select(Tally).where(Tally.meeting_id == meeting.id, Tally.active == True)  # noqa: E712
         ).first()
@@ -335,6 +338,7 @@ def record_tally(
             )
         current.summary = {
             "meeting": meeting.id,
+            "tally": tally.id,
             "version": version,
             "members": size,
             "attending": attending,

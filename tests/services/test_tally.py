@@ -331,3 +331,42 @@ def test_minutes_of_a_meeting(initialised, meeting, tmp_path):
     assert "phone" in meeting_minutes(initialised, meeting, contacts=True)["members"][0]
     with pytest.raises(NotFound):
         meeting_minutes(initialised, 99)
+
+
+@pytest.mark.postgres
+def test_two_clerks_at_once_record_one_tally(pg_url, tmp_path):
+    """While one clerk's tally is being written, a second waits and is then told it is recorded."""
+    import threading
+
+    from qzzc.services.base import Context
+    from qzzc.services.plan import init_store
+    from qzzc.store.db import Store
+    from qzzc.store.models import Meeting
+
+    ctx = Context(store=Store(pg_url), operator="测试员")
+    init_store(ctx)
+    add_applicants(
+        ctx, applicant_row(id_number=A), applicant_row(id_number=B, name="李四", title="高级工程师")
+    )
+    add_verdicts(ctx)
+    meeting = add_meeting(ctx, size=9)
+    counts = write_csv(tmp_path / "计票.csv", GOOD)
+    outcome: dict[str, object] = {}
+
+    def second_clerk() -> None:
+        try:
+            record_tally(ctx, meeting, 7, counts)
+            outcome["result"] = "recorded"
+        except QzzcError as error:
+            outcome["result"] = error.message
+
+    with ctx.store.writing() as session:
+        session.exec(select(Meeting).where(Meeting.id == meeting).with_for_update()).one()
+        thread = threading.Thread(target=second_clerk)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # waiting for the first clerk
+        session.add(Tally(meeting_id=meeting, version=1, members=9, attending=7, created_at="2021-09-28"))
+    thread.join(timeout=10)
+    assert str(outcome["result"]).startswith(f"第 {meeting} 号会议的计票已于 2021-09-28 记录")
+    ctx.store.dispose()
