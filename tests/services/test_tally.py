@@ -370,3 +370,60 @@ def test_two_clerks_at_once_record_one_tally(pg_url, tmp_path):
     thread.join(timeout=10)
     assert str(outcome["result"]).startswith(f"第 {meeting} 号会议的计票已于 2021-09-28 记录")
     ctx.store.dispose()
+
+
+def test_no_draw_and_no_applicants_are_refused(initialised, tmp_path):
+    import datetime as dt
+
+    from qzzc.store.models import Meeting
+
+    counts = write_csv(tmp_path / "计票.csv", GOOD)
+    with initialised.store.writing() as session:
+        bare = Meeting(year=2021, committee_seq=3, date=dt.date(2021, 10, 8), created_at="2021-09-20")
+        session.add(bare)
+        session.flush()
+        bare_id = bare.id
+    drawn = add_meeting(initialised, committee_seq=5)
+    before = row_counts(initialised)
+    with pytest.raises(QzzcError) as caught:
+        record_tally(initialised, bare_id, 7, counts)
+    assert caught.value.message == f"第 {bare_id} 号会议尚未抽取执行委员会专家，不能计票。"
+    with pytest.raises(QzzcError) as caught:
+        record_tally(initialised, drawn, 7, counts)
+    assert caught.value.message == "第 5 号评委会没有资格审查合格的申报人，无可计票。"
+    assert row_counts(initialised) == before
+
+
+def test_a_redraw_seats_the_new_members_and_both_draws_are_in_the_minutes(initialised, meeting, tmp_path):
+    from qzzc.store.models import Draw
+
+    with initialised.store.writing() as session:
+        first = session.exec(select(Draw)).one()
+        first.active = False
+        session.add(first)
+        session.add(
+            Draw(
+                meeting_id=meeting,
+                number=2,
+                algorithm="qzzc-draw-1",
+                seed="c" * 64,
+                candidate_digest="d" * 64,
+                size=7,
+                alternates_count=0,
+                members=[expert_member(i) for i in range(21, 28)],
+                reason="专家名单有误",
+                created_at="2021-09-21T09:00:00+08:00",
+            )
+        )
+    counts = write_csv(tmp_path / "计票.csv", [[A, "张三", 4, 1, 0], [B, "李四", 3, 1, 1]])
+    with pytest.raises(QuorumNotMet):
+        record_tally(initialised, meeting, 4, counts)
+    result = record_tally(initialised, meeting, 5, counts, absent=[member_id(21), member_id(22)])
+    assert (result.members, result.attending) == (7, 5)
+    assert [(o.needed, o.result) for o in result.outcomes] == [(4, "不推荐"), (4, "通过")]
+    minutes = meeting_minutes(initialised, meeting)
+    assert [(d["number"], d["active"], d["seed"], d["reason"]) for d in minutes["draws"]] == [
+        (1, False, "a" * 64, None),
+        (2, True, "c" * 64, "专家名单有误"),
+    ]
+    assert [m["name"] for m in minutes["members"]] == [f"专家{i}" for i in range(21, 28)]
