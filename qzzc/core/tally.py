@@ -13,10 +13,41 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from qzzc.core.cells import CellInvalid, parse_int
+from qzzc.core.forms import Column
+from qzzc.core.ids import LOST_DIGITS
 from qzzc.core.privacy import mask_id
+from qzzc.core.text import squeeze
 from qzzc.errors import CellError, QzzcError
 
 RECOMMEND = "推荐"
+
+
+def parse_id_text(value: object) -> str:
+    """Returns the ID number as written (spaces removed, ``x`` as ``X``), refusing a number cell,
+    whose last digits Excel has already lost. Whether it names an applicant is decided later."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise CellInvalid(LOST_DIGITS if isinstance(value, int | float) else "不是身份证号")
+    return squeeze(value).upper()
+
+
+# The counts file (计票表) of SPEC §7, one row per applicant under review.
+COUNTS_FORM: tuple[Column, ...] = (
+    Column(
+        "id_number",
+        "身份证号",
+        ("身份证号码", "公民身份号码"),
+        True,
+        parse_id_text,
+        sensitive=mask_id,
+        example="330802199001011234",
+        text_format=True,
+    ),
+    Column("name", "姓名", (), True, example="张三"),
+    Column("yes", "同意", ("同意票", "赞成", "赞成票"), True, parse_int, example=5),
+    Column("no", "不同意", ("不同意票", "反对", "反对票"), True, parse_int, example=1),
+    Column("abstain", "弃权", ("弃权票",), True, parse_int, example=1),
+)
 
 
 class QuorumNotMet(QzzcError):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from sqlmodel import Session, select
 
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
+    COUNTS_FORM,
     CountRow,
     Counts,
     Outcome,
@@ -28,14 +27,7 @@ from qzzc.services.eligibility import eligible_applicants
 from qzzc.services.plan import committee as load_committee
 from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Tally, TallyResult
 
-COLUMNS = ("身份证号", "姓名", "同意", "不同意", "弃权")
-_COUNT_KEYS = {"同意": "yes", "不同意": "no", "弃权": "abstain"}
-_INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
-_HEADER_SEARCH = 10  # a title line or two may stand above the header
-
-
 # -- reading a counts file ----------------------------------------------------------------------
-# A small reader of its own: the shared spreadsheet reader can replace it without changing callers.
 
 
 @dataclass(frozen=True)
@@ -46,103 +38,32 @@ class CountsFile:
 
 
 def read_counts(data: bytes, filename: str) -> CountsFile:
-    """Reads a counts file (.xlsx/.xls/.ods or .csv): the first sheet, the header row found among
-    the first lines, then one row per applicant. Returns the rows and every bad cell; raises
-    ``QzzcError`` when the file cannot be read or lacks a column."""
-    sheet, table = _table(data, filename)
-    header_index = next(
-        (
-            i
-            for i, row in enumerate(table[:_HEADER_SEARCH])
-            if {"身份证号", "同意"} <= {_text(cell) for cell in row}
-        ),
-        None,
-    )
-    if header_index is None:
-        raise QzzcError(f"{filename} 中找不到表头（应有列：{'、'.join(COLUMNS)}）。")
-    header = [_text(cell) for cell in table[header_index]]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise QzzcError(f"{filename} 缺少列：{'、'.join(missing)}（应有列：{'、'.join(COLUMNS)}）。")
-    where = {column: header.index(column) for column in COLUMNS}
-    rows: list[CountRow] = []
-    errors: list[CellError] = []
-    for offset, cells in enumerate(table[header_index + 1 :], start=header_index + 2):
-        if all(_text(cell) == "" for cell in cells):
+    """Reads a counts file (.xlsx/.xls/.ods or .csv, SPEC §7's columns) with the shared sheet
+    reader. Returns the rows and every bad cell; raises ``SheetError`` when the file cannot be
+    read or lacks a column. A row whose ID number cannot be read is left out (its cell is among
+    the errors)."""
+    from qzzc.sheets.reader import read_sheet
+
+    sheet = read_sheet(data, filename, COUNTS_FORM)
+    rows = []
+    for parsed in sheet.rows:
+        values = parsed.values
+        if values.get("id_number") is None:
             continue
-
-        def cell(column: str, cells: list[Any] = cells) -> Any:
-            index = where[column]
-            return cells[index] if index < len(cells) else None
-
-        raw_id = cell("身份证号")
-        if isinstance(raw_id, float | int) and not isinstance(raw_id, bool):
-            # Excel keeps 15 significant digits: an ID number typed as a number has lost its end.
-            errors.append(
-                CellError(sheet, offset, "身份证号", "", "身份证号须以文本格式保存（数字格式会丢失末尾几位）")
-            )
-            continue
-        id_number = re.sub(r"\s+", "", _text(raw_id)).upper()
-        values: dict[str, int] = {}
-        for column, key in _COUNT_KEYS.items():
-            value, problem = _integer(cell(column))
-            if problem:
-                errors.append(CellError(sheet, offset, column, _text(cell(column))[:20], problem))
-            else:
-                values[key] = value
-        counts = Counts(**values) if len(values) == 3 else None
-        rows.append(CountRow(offset, id_number, _text(cell("姓名")), counts))
-    return CountsFile(sheet, rows, errors)
-
-
-def _table(data: bytes, filename: str) -> tuple[str, list[list[Any]]]:
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                # Excel on Chinese Windows saves CSV as GB18030
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise QzzcError(f"{filename} 不是 UTF-8 或 GB18030 编码的 CSV 文件。") from None
-        return "", [list(row) for row in csv.reader(io.StringIO(text))]
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            name = workbook.sheet_names[0]
-            return name, [
-                list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-            ]
-        except Exception as error:  # calamine raises its own kinds for every broken file
-            raise QzzcError(f"无法读取电子表格 {filename}：{type(error).__name__}") from None
-    raise QzzcError(f"不支持的文件类型：{filename}（请用 .xlsx 或 .csv）。")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _integer(value: Any) -> tuple[int, str]:
-    """Returns (the whole number in a count cell, "") or (0, why it is not one)."""
-    if isinstance(value, bool):
-        return 0, "应为整数"
-    if isinstance(value, int):
-        return value, ""
-    if isinstance(value, float):
-        return (int(value), "") if value.is_integer() else (0, "应为整数")
-    text = _text(value)
-    if text == "":
-        return 0, "不能为空（没有票请填 0）"
-    if _INTEGER.match(text):
-        return int(text.split(".")[0]), ""
-    return 0, "应为整数"
+        numbers = (values.get("yes"), values.get("no"), values.get("abstain"))
+        counts = Counts(*numbers) if all(isinstance(n, int) for n in numbers) else None  # type: ignore[arg-type]
+        rows.append(CountRow(parsed.row, values["id_number"], values.get("name") or "", counts))
+    count_headers = {sheet.headers.get(key) for key in ("yes", "no", "abstain")}
+    errors = [
+        replace(error, message=f"{error.message}（没有票请填 0）")
+        if error.column in count_headers and error.message == "必填项为空"
+        else error
+        for error in sheet.errors
+    ]
+    # A CSV file has no sheets: its name stands in the refusal's first line already.
+    name = "" if sheet.sheet == filename else sheet.sheet
+    errors = [replace(error, sheet=name) for error in errors]
+    return CountsFile(name, rows, errors)
 
 
 # -- the meeting and its members ----------------------------------------------------------------

@@ -114,7 +114,7 @@ def test_xlsx_counts_with_a_title_line(initialised, meeting, tmp_path):
         record_tally(initialised, meeting, 7, tmp_path / "计票.xlsx")
     assert caught.value.message == (
         "计票文件 计票.xlsx 有误，共 1 处：\n"
-        "  计票 第 4 行「不同意」：不能为空（没有票请填 0）\n"
+        "  计票 第 4 行「不同意」：必填项为空（没有票请填 0）\n"
         "未记录任何计票结果。"
     )
     sheet["D4"] = 1
@@ -132,7 +132,8 @@ def test_read_counts_refuses_an_id_number_typed_as_a_number(tmp_path):
     workbook.save(tmp_path / "c.xlsx")
     counts = read_counts((tmp_path / "c.xlsx").read_bytes(), "c.xlsx")
     assert [e.describe() for e in counts.errors] == [
-        "Sheet 第 2 行「身份证号」：身份证号须以文本格式保存（数字格式会丢失末尾几位）"
+        "Sheet 第 2 行「身份证号」（330802********1328）：身份证号被 Excel 存成了数字，末尾几位已丢失，无法还原；"
+        "请把该列设为“文本”格式后重新录入身份证号"
     ]
 
 
@@ -142,9 +143,7 @@ def test_read_counts_in_gb18030(tmp_path):
     assert [(r.row, r.id_number, r.name) for r in counts.rows] == [(2, A, "张三")]
     with pytest.raises(QzzcError) as caught:
         read_counts("身份证号,姓名,同意\n".encode(), "c.csv")
-    assert (
-        caught.value.message == "c.csv 缺少列：不同意、弃权（应有列：身份证号、姓名、同意、不同意、弃权）。"
-    )
+    assert caught.value.message == "第 1 行的表头缺少必填列：不同意、弃权"
 
 
 BAD_FILE = [
@@ -165,19 +164,20 @@ BAD_FILE = [
         ("too_many", "出席人数 10 超过执行委员会委员人数 9，请核对。未记录任何计票结果。"),
         (
             "bad_file",
-            "计票文件 计票.csv 有误，共 7 处：\n"
+            "计票文件 计票.csv 有误，共 8 处：\n"
             "  第 2 行「姓名」（张叁）：与身份证号 330802********1234 的申报人姓名「张三」不符\n"
             "  第 2 行：同意 + 不同意 + 弃权 = 8，超过出席专家人数 7\n"
             "  第 3 行「身份证号」（330802********4410）：不是本次会议评审的申报人\n"
             "  第 4 行「身份证号」（330802********1234）：重复：该申报人已在第 2 行\n"
-            "  第 5 行「同意」（六）：应为整数\n"
+            "  第 5 行「同意」（六）：不是数字\n"
+            "  第 5 行「不同意」（-1）：不能为负数\n"
             "  第 5 行「身份证号」（330802********1234）：重复：该申报人已在第 2 行\n"
             "  缺少申报人 330802********3216 李四 的计票行\n"
             "未记录任何计票结果。",
         ),
         (
             "negative",
-            "计票文件 计票.csv 有误，共 1 处：\n  第 3 行「不同意」：票数不能为负数\n未记录任何计票结果。",
+            "计票文件 计票.csv 有误，共 1 处：\n  第 3 行「不同意」（-2）：不能为负数\n未记录任何计票结果。",
         ),
         (
             "confirm_differs",
