@@ -183,6 +183,7 @@ def _register() -> None:
     app.add_typer(check.app, name="check")
     app.command("tally")(tally.tally)
     meeting.app.command("show")(tally.show_meeting)
+    applicants.template_app.command("counts")(tally.counts_template)
 
 
 _register()

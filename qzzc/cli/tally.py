@@ -175,3 +175,20 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
                 f"  第 {tally['version']} 版（{state}）：{tally['created_at']}，{tally['operator']}，"
                 f"出席 {tally['attending']} 人{reason}"
             )
+
+
+def counts_template(
+    ctx: typer.Context,
+    meeting: Annotated[int, typer.Argument(help="会议编号。", show_default=False)],
+    output: Annotated[
+        Path, typer.Argument(help="要生成的计票表（.xlsx）。", dir_okay=False, show_default=False)
+    ],
+) -> None:
+    """生成某次会议的计票表：已填好本会议评审的全部申报人的身份证号和姓名，同意、不同意、弃权三列留空待填。"""
+    from qzzc.errors import UsageError
+    from qzzc.services.tally import write_counts_form
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"计票表应以 .xlsx 结尾：{output.name}")
+    count = write_counts_form(context(ctx), meeting, output)
+    out().print(f"已生成第 {meeting} 号会议的计票表（{count} 人）：{output}", markup=False)

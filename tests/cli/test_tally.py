@@ -191,3 +191,36 @@ def test_meeting_show_minutes(store, tmp_path):
     ]
     contacts = store("meeting", "show", "1", "--contacts")
     assert "联系电话" in contacts.stdout
+
+
+def test_counts_template_is_read_back(store, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "计票表.xlsx"
+    result = store("template", "counts", "1", str(path))
+    assert (result.exit_code, result.stdout) == (0, f"已生成第 1 号会议的计票表（2 人）：{path}\n")
+    book = load_workbook(path)
+    sheet = book["计票表"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["身份证号", "姓名", "申报资格", "同意", "不同意", "弃权"],
+        [B, "李四", "高级工程师", None, None, None],
+        [A, "张三", "工程师", None, None, None],
+    ]
+    blank = store("tally", "1", "--attending", "7", "--counts", str(path))
+    assert blank.exit_code == 1
+    assert blank.stderr.splitlines()[:2] == [
+        "错误：计票文件 计票表.xlsx 有误，共 6 处：",
+        "  计票表 第 2 行「同意」：必填项为空（没有票请填 0）",
+    ]
+    for row, votes in ((2, (5, 1, 1)), (3, (4, 3, 0))):
+        for column, value in zip("DEF", votes, strict=True):
+            sheet[f"{column}{row}"] = value
+    book.save(path)
+    filled = store("tally", "1", "--attending", "7", "--counts", str(path), "--json")
+    assert filled.exit_code == 0, filled.stderr
+    assert [(a["name"], a["result"]) for a in json.loads(filled.stdout)] == [
+        ("李四", "推荐"),
+        ("张三", "不通过"),
+    ]
+    wrong = store("template", "counts", "1", str(tmp_path / "a.csv"))
+    assert (wrong.exit_code, wrong.stderr) == (2, "错误：计票表应以 .xlsx 结尾：a.csv\n")
