@@ -126,6 +126,8 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
         say(f"  候选名单摘要：{draw['candidate_digest']}")
         if draw["reason"]:
             say(f"  重新抽取理由：{draw['reason']}")
+        say(f"  抽中委员：{'、'.join(m['name'] for m in draw['members']) or '无'}")
+        say(f"  候补（依次）：{'、'.join(m['name'] for m in draw['alternates']) or '无'}")
     for replacement in minutes["replacements"]:
         reason = f"，理由：{replacement['reason']}" if replacement["reason"] else ""
         say(

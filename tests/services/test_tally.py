@@ -328,7 +328,22 @@ def test_minutes_of_a_meeting(initialised, meeting, tmp_path):
     assert minutes["tallies"] == []
     assert all(m["present"] is None for m in minutes["members"])
     assert "phone" not in minutes["members"][0]
-    assert "phone" in meeting_minutes(initialised, meeting, contacts=True)["members"][0]
+    from qzzc.store.models import Expert
+
+    with initialised.store.writing() as session:
+        session.add(
+            Expert(
+                id_number=member_id(1),
+                name="专家1",
+                unit="衢州市第1设计院",
+                title="高级工程师",
+                title_level="副高级",
+                phone="13800001234",
+            )
+        )
+    with_contacts = meeting_minutes(initialised, meeting, contacts=True)
+    assert [m["phone"] for m in with_contacts["members"][:2]] == ["13800001234", None]
+    assert "13800001234" not in str(meeting_minutes(initialised, meeting))
     with pytest.raises(NotFound):
         meeting_minutes(initialised, 99)
 
