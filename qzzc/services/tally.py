@@ -158,6 +158,10 @@ def record_tally(
     members or whose number is not N − A, with any bad row of the counts file, when a second
     clerk's entry (``confirm``) differs, and when a tally is already recorded and this is not an
     amendment. Returns what was recorded.
+
+    The applicants under review are those whose verdict in force is ``eligible`` when the tally
+    is recorded (``eligible_applicants``): a verdict settled after the draw is honoured. N is the
+    active draw's ``size``; absent members are checked against its members after replacements.
     """
     reason = (reason or "").strip() or None
     if amend and not reason:
