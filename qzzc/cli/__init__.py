@@ -172,7 +172,7 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, audit, check, init, meeting, plan
+    from qzzc.cli import applicants, audit, check, init, meeting, notice, plan, tally
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
@@ -181,6 +181,10 @@ def _register() -> None:
     app.add_typer(applicants.template_app, name="template")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
+    app.command("tally")(tally.tally)
+    meeting.app.command("show")(tally.show_meeting)
+    applicants.template_app.command("counts")(tally.counts_template)
+    app.add_typer(notice.app, name="notice")
     app.add_typer(audit.app, name="audit")
     app.command("backup")(audit.backup)
 
