@@ -1,0 +1,149 @@
+"""Personal data (SPEC §10): no full ID number or mobile number from the sample data in any
+command's human output (stdout and stderr, refusals included) or in any public notice.
+
+The sample store runs the flow on generated applicants (each with an ID number and a mobile)
+and a meeting of drawn experts. ``COMMANDS`` lists each command line to scan, one line each:
+its arguments (``{tmp}`` is the test's folder, ``{id0}`` the first applicant's ID number) and the
+files it writes that are public. ``--json`` output is left out: SPEC §4–§7 has it carry full ID
+numbers for the office's own scripts; so are internal forms (the counts form, the check export).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import add_meeting, expert_member, form_row, many_form_rows, run_cli, write_csv
+
+APPLICANTS = many_form_rows(12)
+EXPERTS = [expert_member(number) for number in range(1, 12)]
+IDS = {row["身份证号"] for row in APPLICANTS} | {expert["id_number"] for expert in EXPERTS}
+PHONES = {row["联系电话"] for row in APPLICANTS}
+ID0, ID1 = APPLICANTS[0]["身份证号"], APPLICANTS[1]["身份证号"]
+
+# (arguments, public files it writes). One line per command line to scan.
+COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("plan", "list"), ()),
+    (("plan", "show", "3"), ()),
+    (("import", "{tmp}/applicants.csv", "--committee", "3", "--dry-run"), ()),
+    (("import", "{tmp}/bad.csv", "--committee", "3"), ()),
+    (("import", "{tmp}/twice.csv", "--committee", "3"), ()),
+    (("import", "{tmp}/bad.csv", "--committee", "3", "--dry-run"), ()),
+    (("applicants", "list"), ()),
+    (("applicants", "list", "--committee", "3"), ()),
+    (("check",), ()),
+    (("check", "--committee", "3"), ()),
+    (("check", "settle", "{id0}", "--verdict", "eligible", "--reason", "已核实"), ()),
+    (("check", "settle", "330802199912319999", "--verdict", "eligible", "--reason", "x"), ()),
+    (("tally", "1", "--attending", "7", "--counts", "{tmp}/bad_counts.csv"), ()),
+    (("tally", "1", "--attending", "7", "--counts", "{tmp}/counts.csv", "--absent", "{e1}", "--absent", "{e2}"), ()),
+    (("tally", "1", "--attending", "7", "--counts", "{tmp}/counts.csv"), ()),  # refused: a tally is final
+    (("meeting", "show", "1"), ()),
+    (("notice", "announcement", "--committee", "3", "--out", "{tmp}/a.html"), ("a.html",)),
+    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--out", "{tmp}/p.html"), ("p.html",)),
+    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--out", "{tmp}/p.md"), ("p.md",)),
+    (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.html"), ("r.html",)),
+    (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.xlsx"), ("r.xlsx",)),
+    (("notice", "filing-form", "--meeting", "1", "--out", "{tmp}/f.html"), ("f.html",)),
+    (("audit",), ()),
+    (("audit", "verify"), ()),
+    (("backup", "{tmp}/backups"), ()),
+)  # fmt: skip
+
+FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def leaks(text: str) -> list[str]:
+    """The full ID numbers and mobiles of the sample data found in ``text``."""
+    found = [match for match in FULL_ID.findall(text) if match in IDS]
+    return found + [match for match in MOBILE.findall(text) if match in PHONES]
+
+
+def _text_of(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        cells = [str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
+        book.close()
+        return "\n".join(cells)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> tuple[Path, Path]:
+    """An initialised store with the sample applicants imported, checked, and meeting 1 drawn."""
+    from qzzc.services.base import Context, job
+    from qzzc.store.db import Store
+
+    folder = tmp_path_factory.mktemp("privacy")
+    db = folder / "sample.db"
+    write_csv(folder / "applicants.csv", APPLICANTS)
+    bad = [dict(row) for row in APPLICANTS[:4]]
+    bad[0]["学历"], bad[1]["联系电话"], bad[2]["工作单位"] = "小学", "电话" + PHONES.copy().pop(), ""
+    bad[3]["身份证号"] = bad[3]["身份证号"][:17] + ("0" if bad[3]["身份证号"][17] != "0" else "1")
+    write_csv(folder / "bad.csv", bad)
+    write_csv(folder / "twice.csv", [APPLICANTS[0], form_row(**{**APPLICANTS[0], "姓名": "重复"})])
+    counts = [[row["身份证号"], row["姓名"], 6, 1, 0] for row in APPLICANTS]
+    _write_counts(folder / "counts.csv", counts)
+    _write_counts(
+        folder / "bad_counts.csv",
+        [[ID0, "错名", 9, 0, 0], *counts[2:], ["330802199912319999", "无名", 1, 0, 0]],
+    )
+    assert run_cli("--db", str(db), "init").exit_code == 0
+    assert (
+        run_cli("--db", str(db), "import", str(folder / "applicants.csv"), "--committee", "3").exit_code == 0
+    )
+    assert run_cli("--db", str(db), "check").exit_code == 0
+    ctx = Context(store=Store(f"sqlite:///{db}"), operator="测试员")
+    add_meeting(ctx, size=9, alternates=2)
+    with job(ctx, "test-seal"):
+        pass
+    ctx.store.dispose()
+    return folder, db
+
+
+def _write_counts(path: Path, rows: list[list]) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["身份证号", "姓名", "同意", "不同意", "弃权"])
+        writer.writerows(rows)
+
+
+def test_no_full_personal_number_reaches_the_output(sample):
+    """Runs ``COMMANDS`` in order on the sample store (the flow: import, check, tally, notices)."""
+    folder, db = sample
+    values = {"tmp": str(folder), "id0": ID0, "e1": EXPERTS[0]["id_number"], "e2": EXPERTS[1]["id_number"]}
+    found, exits = {}, {}
+    for args, public in COMMANDS:
+        line = " ".join(args)
+        result = run_cli("--db", str(db), *(arg.format(**values) for arg in args))
+        exits[line] = result.exit_code
+        assert result.exit_code in (0, 1), f"{line}: {result.stderr}"
+        assert "内部错误" not in result.stderr, f"{line}: {result.stderr}"
+        leaked = leaks(result.stdout + result.stderr)
+        for name in public:
+            assert result.exit_code == 0, f"{line}: {result.stderr}"
+            leaked += leaks(_text_of(folder / name))
+        if leaked:
+            found[line] = leaked
+    assert found == {}
+    # The refusals must have been refusals, so that their messages were scanned.
+    refusals = [line for line, code in exits.items() if code == 1]
+    assert refusals == [
+        "import {tmp}/bad.csv --committee 3",
+        "import {tmp}/twice.csv --committee 3",
+        "import {tmp}/bad.csv --committee 3 --dry-run",
+        "check settle 330802199912319999 --verdict eligible --reason x",
+        "tally 1 --attending 7 --counts {tmp}/bad_counts.csv",
+        "tally 1 --attending 7 --counts {tmp}/counts.csv",
+    ]
+
+
+def test_the_scan_finds_a_full_number():
+    assert leaks(f"申报人 {ID0}，电话 {APPLICANTS[0]['联系电话']}") == [ID0, APPLICANTS[0]["联系电话"]]
+    assert leaks(f"{ID0[:6]}********{ID0[-4:]} 139****0000") == []
