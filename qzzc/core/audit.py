@@ -36,9 +36,10 @@ def file_digest(data: bytes) -> str:
 SHORT = 16
 
 
-def group_digest(rows: list[str]) -> str:
-    """Returns hex SHA-256 over a group's rows (each a JSON array, in key order), one per line."""
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+def group_digest(rows: list[bytes]) -> str:
+    """Returns hex SHA-256 over a group's rows (each a JSON array in UTF-8, in key order), one per
+    line."""
+    return hashlib.sha256(b"\n".join(rows)).hexdigest()
 
 
 def state_record(digests: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:

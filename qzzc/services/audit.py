@@ -18,12 +18,10 @@ import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, cast, func, select
+from sqlalchemy import Connection, LargeBinary, Table, Text, cast, func, literal_column, select
 
 from qzzc.core.audit import (
     ChainProblem,
@@ -54,14 +52,15 @@ from qzzc.store.models import (
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of protected record: its table, how its rows are grouped and ordered."""
+    """One kind of protected record: its table and how its rows are grouped. Within a group, rows
+    are hashed in order of the table's primary key (part of each row), which the database reads
+    without sorting."""
 
     name: str
     label: str  # Chinese, for messages
     group_label: str  # how a group is named: "committee", "meeting", "year" or "all"
     table: Table
     group: Callable[[], Sequence[Any]]  # column expressions forming the group key
-    order: Callable[[], Sequence[Any]]
     join: Callable[[Any], Any] | None = None
 
 
@@ -70,25 +69,20 @@ def _t(model: Any) -> Table:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("committees", "评审计划", "year", _t(CommitteeRecord), lambda: [CommitteeRecord.year],
-         lambda: [CommitteeRecord.seq]),
-    Kind("rules", "年度规则", "year", _t(RuleSetRecord), lambda: [RuleSetRecord.year], lambda: []),
-    Kind("applicants", "申报人", "committee", _t(Applicant),
-         lambda: [Applicant.year, Applicant.committee_seq], lambda: [Applicant.id_number, Applicant.id]),
-    Kind("verdicts", "资格审查结论", "committee", _t(VerdictRecord),
-         lambda: [Applicant.year, Applicant.committee_seq], lambda: [Applicant.id_number, VerdictRecord.id],
+    Kind("committees", "评审计划", "year", _t(CommitteeRecord), lambda: [CommitteeRecord.year]),
+    Kind("rules", "年度规则", "year", _t(RuleSetRecord), lambda: [RuleSetRecord.year]),
+    Kind("applicants", "申报人", "committee", _t(Applicant), lambda: [Applicant.year, Applicant.committee_seq]),
+    Kind("verdicts", "资格审查结论", "committee", _t(VerdictRecord), lambda: [Applicant.year, Applicant.committee_seq],
          lambda s: s.join(_t(Applicant), VerdictRecord.applicant_id == Applicant.id)),
-    Kind("experts", "专家库", "all", _t(Expert), lambda: [], lambda: [Expert.id_number]),
-    Kind("meetings", "评审会议", "meeting", _t(Meeting), lambda: [Meeting.id], lambda: []),
-    Kind("draws", "专家抽取", "meeting", _t(Draw), lambda: [Draw.meeting_id], lambda: [Draw.number, Draw.id]),
-    Kind("seats", "专家席位", "meeting", _t(Seat), lambda: [Draw.meeting_id], lambda: [Seat.draw_id, Seat.id],
+    Kind("experts", "专家库", "all", _t(Expert), lambda: []),
+    Kind("meetings", "评审会议", "meeting", _t(Meeting), lambda: [Meeting.id]),
+    Kind("draws", "专家抽取", "meeting", _t(Draw), lambda: [Draw.meeting_id]),
+    Kind("seats", "专家席位", "meeting", _t(Seat), lambda: [Draw.meeting_id],
          lambda s: s.join(_t(Draw), Seat.draw_id == Draw.id)),
     Kind("replacements", "替补记录", "meeting", _t(Replacement), lambda: [Draw.meeting_id],
-         lambda: [Replacement.draw_id, Replacement.id],
          lambda s: s.join(_t(Draw), Replacement.draw_id == Draw.id)),
-    Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id], lambda: [Tally.version, Tally.id]),
+    Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id]),
     Kind("tally_results", "计票结果", "meeting", _t(TallyResult), lambda: [Tally.meeting_id],
-         lambda: [TallyResult.tally_id, TallyResult.applicant_id, TallyResult.id],
          lambda s: s.join(_t(Tally), TallyResult.tally_id == Tally.id)),
 )  # fmt: skip
 KIND_LABELS = {kind.name: kind for kind in KINDS}
@@ -111,31 +105,31 @@ def protected_state(connection: Connection) -> dict[str, Any]:
             group = list(kind.group())
             statement = select(*group, _row_json(connection, list(kind.table.c)))
             statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
-            statement = statement.order_by(*group, *kind.order())
+            statement = statement.order_by(*kind.table.primary_key.columns)
             cursor.execute(str(statement.compile(dialect=connection.dialect)))
-            rows = cursor.fetchall()
             width = len(group)
-            if width == 0:
-                digests[kind.name] = {"all": group_digest([row[0] for row in rows])} if rows else {}
-                continue
-            key = itemgetter(*range(width))
-            digests[kind.name] = {
-                _group_name(value): group_digest([row[width] for row in members])
-                for value, members in groupby(rows, key)
-            }
+            groups: dict[Any, list[bytes]] = {}
+            for row in cursor.fetchall():
+                key = row[:width]
+                rows = groups.get(key)
+                if rows is None:
+                    rows = groups[key] = []
+                rows.append(row[width])
+            digests[kind.name] = {_group_name(key): group_digest(rows) for key, rows in groups.items()}
     finally:
         cursor.close()
     return state_record(digests)
 
 
 def _row_json(connection: Connection, columns: list[Any]) -> Any:
+    """Each row as the UTF-8 bytes of a JSON array, so that Python neither decodes nor encodes."""
     if connection.dialect.name == "postgresql":
-        return cast(func.json_build_array(*columns), Text)
-    return func.json_array(*columns)
+        return func.convert_to(cast(func.json_build_array(*columns), Text), literal_column("'UTF8'"))
+    return cast(func.json_array(*columns), LargeBinary)
 
 
-def _group_name(value: Any) -> str:
-    return "/".join(str(part) for part in value) if isinstance(value, tuple) else str(value)
+def _group_name(key: tuple[Any, ...]) -> str:
+    return "/".join(str(part) for part in key) or "all"
 
 
 # -- listing ----------------------------------------------------------------------------------

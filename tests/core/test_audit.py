@@ -29,7 +29,7 @@ from qzzc.core.audit import (  # noqa: E402
 
 
 def test_group_digest_is_sha256_over_the_rows_one_per_line():
-    assert group_digest(['[1,"a"]', '[2,"b"]']) == hashlib.sha256(b'[1,"a"]\n[2,"b"]').hexdigest()
+    assert group_digest([b'[1,"a"]', b'[2,"b"]']) == hashlib.sha256(b'[1,"a"]\n[2,"b"]').hexdigest()
 
 
 def test_state_record_keeps_short_group_digests_and_one_full_digest():
