@@ -172,12 +172,15 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import check, init, meeting, plan
+    from qzzc.cli import check, draw, experts, init, meeting, plan
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
+    app.add_typer(experts.app, name="experts")
+    app.command("draw-experts")(draw.draw_experts)
+    meeting.app.command("replace")(draw.replace)
 
 
 _register()
