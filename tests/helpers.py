@@ -84,6 +84,67 @@ def add_applicants(ctx, *rows: dict) -> None:
                 session.add(found)
 
 
+# -- spreadsheets as units send them ---------------------------------------------------------
+
+FORM_HEADERS = (
+    "姓名", "身份证号", "工作单位", "单位性质", "单位隶属", "所在地区", "申报专业", "申报资格", "申报类型",
+    "学历", "学位", "从事专业技术工作年限", "公需科目学时", "专业科目学时", "社保缴纳单位",
+    "人事档案所在单位", "劳动合同单位", "单位公示开始日期", "单位公示结束日期", "年度考核", "学术造假", "联系电话",
+)  # fmt: skip
+
+IDS = ("330802199001011232", "330802198512030027", "330881199206151015", "33080219800101018X")
+
+
+def form_row(**changes) -> dict:
+    """One row of the applicant form, as text a clerk types, good for committee 3."""
+    row = {
+        "姓名": "张三", "身份证号": IDS[0], "工作单位": "衢州市建筑设计院", "单位性质": "企业",
+        "单位隶属": "市属", "所在地区": "市本级", "申报专业": "建筑设计", "申报资格": "工程师",
+        "申报类型": "正常申报", "学历": "本科", "学位": "学士", "从事专业技术工作年限": "6",
+        "公需科目学时": "60", "专业科目学时": "90", "社保缴纳单位": "衢州市建筑设计院",
+        "人事档案所在单位": "衢州市建筑设计院", "劳动合同单位": "衢州市建筑设计院",
+        "单位公示开始日期": "2021-06-21", "单位公示结束日期": "2021-06-25", "年度考核": "合格",
+        "学术造假": "否", "联系电话": "13800001234",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def write_xlsx(path, rows, headers=FORM_HEADERS, titles=(), sheet="申报人员"):
+    """Writes ``rows`` (dicts by header) under ``titles`` rows (merged across the header) with openpyxl."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    for title in titles:
+        ws.append([title])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers))
+    ws.append(list(headers))
+    for row in rows:
+        ws.append([row.get(header) for header in headers])
+    book.save(path)
+    return path
+
+
+def write_csv(path, rows, headers=FORM_HEADERS, encoding="utf-8"):
+    import csv
+
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([row.get(header, "") for header in headers])
+    return path
+
+
+def count_rows(ctx, model) -> int:
+    from sqlmodel import func, select
+
+    with ctx.store.reading() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
 # -- experts and ID numbers made directly (for draw tests) ------------------------------------
 
 

@@ -172,10 +172,13 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import check, draw, experts, init, meeting, plan
+    from qzzc.cli import applicants, check, draw, experts, init, meeting, plan
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
+    app.command("import")(applicants.import_)
+    app.add_typer(applicants.app, name="applicants")
+    app.add_typer(applicants.template_app, name="template")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
     app.add_typer(experts.app, name="experts")

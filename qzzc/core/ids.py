@@ -1,0 +1,58 @@
+"""Resident ID numbers (公民身份号码, GB 11643-1999): 18 characters, the last a check digit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from qzzc.core.cells import CellInvalid
+from qzzc.core.text import squeeze
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$")
+
+LOST_DIGITS = (
+    "身份证号被 Excel 存成了数字，末尾几位已丢失，无法还原；请把该列设为“文本”格式后重新录入身份证号"
+)
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: dt.date
+    gender: str  # 男 / 女
+
+
+def check_digit(first17: str) -> str:
+    """Returns the GB 11643 check character for the first 17 digits."""
+    return _CHECK[sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_number(value: object) -> IdNumber:
+    """Returns the ID number with its birth date and gender, or raises ``CellInvalid``.
+
+    A lower-case ``x`` is read as ``X``. A number cell (or its text, ``3.30802199001011E+17``)
+    is refused: Excel keeps 15 significant digits, so the last ones are already lost.
+    """
+    if isinstance(value, bool):
+        raise CellInvalid("不是身份证号")
+    if isinstance(value, int | float):
+        raise CellInvalid(LOST_DIGITS)
+    text = squeeze(str(value)).upper()
+    if _SCIENTIFIC.match(text):
+        raise CellInvalid(LOST_DIGITS)
+    if len(text) != 18:
+        raise CellInvalid(f"应为 18 位，实为 {len(text)} 位")
+    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        raise CellInvalid("前 17 位应为数字，末位为数字或 X")
+    try:
+        birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise CellInvalid("出生日期部分不是有效日期") from None
+    if birth.year < 1900:
+        raise CellInvalid("出生日期部分不是有效日期")
+    if check_digit(text[:17]) != text[17]:
+        raise CellInvalid("校验位不符，请核对号码")
+    return IdNumber(number=text, birth_date=birth, gender="男" if int(text[16]) % 2 else "女")
