@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qzzc.cli.common import context, emit_json, out
+from qzzc.cli.common import context, emit_json, err, out
 
 app = typer.Typer(help="专家库：导入、查看评审专家。", no_args_is_help=True)
 
@@ -15,26 +15,27 @@ app = typer.Typer(help="专家库：导入、查看评审专家。", no_args_is_
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="专家库表格（.xlsx 或 .csv）。", dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="专家库表格（.xlsx、.xls 或 .csv）。", dir_okay=False)],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个工作表）。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入。")] = False,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
     """导入专家库表格：按身份证号新增或更新专家；有任何错误时列出全部错误，不写入任何数据。"""
     from qzzc.errors import BadInput
-    from qzzc.services.experts import ImportResult, import_experts
+    from qzzc.services.experts import import_experts
 
-    try:
-        result = import_experts(context(ctx), file, dry_run=dry_run)
-    except BadInput as error:
-        if json_:
-            emit_json(ImportResult(errors=error.errors).as_json())
-        raise
+    result = import_experts(context(ctx), file, sheet, dry_run=dry_run)
     if json_:
         emit_json(result.as_json())
+    if result.errors:
+        raise BadInput(result.errors, summary=f"{file.name} 有误")
+    if json_:
         return
+    if result.ignored_columns:
+        err().print(f"提示：以下列不属于专家库表，已忽略：{'、'.join(result.ignored_columns)}", markup=False)
     prefix = "检查通过（未写入）：" if dry_run else "专家库导入完成："
     out().print(
-        f"{prefix}新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人。",
+        f"{prefix}工作表「{result.sheet}」共 {result.rows} 人；新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人。",
         markup=False,
     )
 

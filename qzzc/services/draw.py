@@ -355,27 +355,29 @@ class ConflictRow:
     expert: str
     applicant: str
     reason: str
+    sheet: str = ""
 
 
 def read_conflicts(data: bytes, filename: str) -> list[ConflictRow]:
     """Returns the rows of a conflicts file (专家身份证号, 申报人身份证号, 原因), or raises
     ``BadInput`` listing every bad cell."""
-    from qzzc.services.experts import read_table
+    from qzzc.core.expert_forms import CONFLICT_FORM
+    from qzzc.errors import BadInput
+    from qzzc.sheets.reader import read_sheet
 
+    parsed = read_sheet(data, filename, CONFLICT_FORM)
+    if parsed.errors:
+        raise BadInput(parsed.errors, summary=f"回避名单 {filename} 有误")
     return [
-        ConflictRow(row.row, row.values["expert"], row.values["applicant"], row.values.get("reason") or "")
-        for row in read_table(data, filename, _conflict_columns(), summary="回避名单有误")
+        ConflictRow(
+            row.row,
+            row.values["expert"],
+            row.values["applicant"],
+            row.values.get("reason") or "",
+            parsed.sheet,
+        )
+        for row in parsed.rows
     ]
-
-
-def _conflict_columns():
-    from qzzc.services.experts import Column, id_cell, text_cell
-
-    return (
-        Column("expert", "专家身份证号", required=True, parse=id_cell),
-        Column("applicant", "申报人身份证号", required=True, parse=id_cell),
-        Column("reason", "原因", parse=text_cell),
-    )
 
 
 def _conflicts(
@@ -399,16 +401,17 @@ def _conflicts(
             select(Applicant.id_number).where(Applicant.year == year, Applicant.committee_seq == committee)
         ).scalars()
     )
-    sheet = path.name if path else ""
     errors = []
     found: dict[str, str] = {}
     for row in rows:
         if row.expert not in experts:
-            errors.append(CellError(sheet, row.row, "专家身份证号", mask_id(row.expert), "专家库中没有此人"))
+            errors.append(
+                CellError(row.sheet, row.row, "专家身份证号", mask_id(row.expert), "专家库中没有此人")
+            )
         if row.applicant not in applicants:
             errors.append(
                 CellError(
-                    sheet,
+                    row.sheet,
                     row.row,
                     "申报人身份证号",
                     mask_id(row.applicant),
@@ -418,7 +421,7 @@ def _conflicts(
         if row.applicant in review_ids and row.expert in experts:
             found.setdefault(row.expert, row.reason or "回避")
     if errors:
-        raise BadInput(errors, summary="回避名单有误")
+        raise BadInput(errors, summary=f"回避名单 {path.name if path else ''} 有误")
     return found
 
 
