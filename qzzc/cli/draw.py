@@ -53,6 +53,16 @@ def draw_experts(
     from qzzc.services import draw as service
 
     if verify is not None:
+        given = [
+            name
+            for name, value in (
+                ("--committee", committee), ("--date", date), ("--size", size), ("--seed", seed),
+                ("--quota", quota), ("--conflicts", conflicts), ("--reason", reason),
+            )
+            if value
+        ] + (["--redraw"] if redraw else []) + (["--alternates"] if alternates else [])  # fmt: skip
+        if given:
+            raise UsageError(f"--verify 只复核已有记录，不能与 {'、'.join(given)} 同用。")
         outcome = service.verify_meeting(context(ctx), verify)
         _print_verify(outcome, json_)
         return

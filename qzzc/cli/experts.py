@@ -38,6 +38,10 @@ def import_(
         f"{prefix}工作表「{result.sheet}」共 {result.rows} 人；新增 {result.added} 人，更新 {result.updated} 人，未变 {result.unchanged} 人。",
         markup=False,
     )
+    if result.without_committee:
+        err().print(
+            f"注意：{result.without_committee} 名专家未填“所属评委会”，抽取专家时不会被抽到。", markup=False
+        )
 
 
 @app.command("list")

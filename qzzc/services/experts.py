@@ -33,6 +33,7 @@ class ImportResult:
     errors: list[CellError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    without_committee: int = 0  # experts whose 所属评委会 is blank: no draw will find them
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -109,6 +110,7 @@ def import_experts(
             "status": values.get("status") or "在库",
             "committees": list(values.get("committees") or ()),
         }
+    result.without_committee = sum(not expert["committees"] for expert in experts.values())
     result.errors = sorted(errors, key=lambda error: error.row)
     if result.errors:
         return result

@@ -226,3 +226,11 @@ def test_conflicts_file_with_unknown_people_is_refused(cli, store, tmp_path):
         f"  回避2.csv 第 2 行「专家身份证号」（{mask_id(stranger)}）：专家库中没有此人\n"
         f"  回避2.csv 第 2 行「申报人身份证号」（{mask_id(stranger)}）：不是第 3 号评委会本年度的申报人\n"
     )
+
+
+def test_verify_takes_no_draw_options(cli, store):
+    result = cli("draw-experts", "--verify", "1", "--committee", "3", "--seed", "x")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：--verify 只复核已有记录，不能与 --committee、--seed 同用。\n",
+    )

@@ -72,3 +72,10 @@ def test_list_an_unknown_committee(cli_initialised):
         1,
         "错误：没有序号为 30 的评委会（本年度计划共 25 个评委会，序号 1–25）。\n",
     )
+
+
+def test_an_expert_without_committee_is_noted(cli_initialised, tmp_path):
+    path = write_csv(tmp_path / "专家.csv", [row(所属评委会="")], HEADERS)
+    result = cli_initialised("experts", "import", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == "注意：1 名专家未填“所属评委会”，抽取专家时不会被抽到。\n"
