@@ -84,6 +84,97 @@ def add_applicants(ctx, *rows: dict) -> None:
                 session.add(found)
 
 
+# -- meetings and draws made directly in a store (for tests of the tally) ----------------------
+
+
+def expert_member(number: int, **changes) -> dict:
+    """A drawn member as a draw stores it: ``{"name", "id_number", "unit", "key", "specialties"}``."""
+    member = {
+        "name": f"专家{number}",
+        "id_number": f"33080219700101{number:03d}X",
+        "unit": f"衢州市第{number}设计院",
+        "key": f"{number:064x}",
+        "specialties": ["建筑设计"],
+    }
+    return {**member, **changes}
+
+
+def add_meeting(
+    ctx,
+    *,
+    committee_seq: int = 3,
+    date: str = "2021-09-28",
+    size: int = 9,
+    alternates: int = 2,
+    year: int = 2021,
+) -> int:
+    """Stores a meeting with one active draw of ``size`` members and ``alternates`` alternates
+    (members ``expert_member(1…size)``, alternates the next numbers); returns the meeting's id."""
+    import datetime as dt
+
+    from qzzc.store.models import Draw, Meeting
+
+    with ctx.store.writing() as session:
+        meeting = Meeting(
+            year=year,
+            committee_seq=committee_seq,
+            date=dt.date.fromisoformat(date),
+            created_at="2021-09-20T09:00:00+08:00",
+        )
+        session.add(meeting)
+        session.flush()
+        session.add(
+            Draw(
+                meeting_id=meeting.id,
+                number=1,
+                active=True,
+                algorithm="qzzc-draw-1",
+                seed="a" * 64,
+                candidate_digest="b" * 64,
+                size=size,
+                alternates_count=alternates,
+                members=[expert_member(i) for i in range(1, size + 1)],
+                alternates=[expert_member(i) for i in range(size + 1, size + alternates + 1)],
+                operator="测试员",
+                created_at="2021-09-20T09:00:00+08:00",
+            )
+        )
+        return meeting.id
+
+
+def add_verdicts(ctx, verdict: str = "eligible", **where) -> None:
+    """Gives every stored applicant (matching ``where`` columns) a current verdict ``verdict``."""
+    from sqlmodel import select
+
+    from qzzc.store.models import Applicant, VerdictRecord
+
+    with ctx.store.writing() as session:
+        for applicant in session.exec(select(Applicant)):
+            if any(getattr(applicant, key) != value for key, value in where.items()):
+                continue
+            session.add(
+                VerdictRecord(
+                    applicant_id=applicant.id,
+                    verdict=verdict,
+                    reasons=[],
+                    data_hash=applicant.data_hash,
+                    checked_at="2021-09-01T09:00:00+08:00",
+                )
+            )
+
+
+def row_counts(ctx) -> dict[str, int]:
+    """The number of rows of every table in ``ctx``'s store, to show a refusal wrote nothing."""
+    from sqlalchemy import func
+    from sqlmodel import SQLModel, select
+
+    counts = {}
+    with ctx.store.reading() as session:
+        for name, table in SQLModel.metadata.tables.items():
+            counts[name] = session.exec(select(func.count()).select_from(table)).one()
+    return counts
+
+
 # -- spreadsheets as units send them ---------------------------------------------------------
 
 FORM_HEADERS = (
@@ -185,7 +276,7 @@ def add_experts(ctx, *rows: dict) -> None:
             session.add(Expert(**row))
 
 
-def add_verdicts(ctx, verdict: str = "eligible") -> None:
+def add_missing_verdicts(ctx, verdict: str = "eligible") -> None:
     """Gives every applicant without a verdict the verdict ``verdict`` on their current data."""
     from sqlmodel import select
 

@@ -172,7 +172,7 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, check, draw, experts, init, meeting, plan
+    from qzzc.cli import applicants, check, draw, experts, init, meeting, notice, plan, tally
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
@@ -184,6 +184,10 @@ def _register() -> None:
     app.add_typer(experts.app, name="experts")
     app.command("draw-experts")(draw.draw_experts)
     meeting.app.command("replace")(draw.replace)
+    app.command("tally")(tally.tally)
+    meeting.app.command("show")(tally.show_meeting)
+    applicants.template_app.command("counts")(tally.counts_template)
+    app.add_typer(notice.app, name="notice")
 
 
 _register()

@@ -51,3 +51,17 @@ def _console(stderr: bool) -> Console:
 def note(message: str) -> None:
     """A short note for the person at the terminal, on stderr."""
     err().print(message)
+
+
+def date_option(value: str | None, option: str):
+    """Parses a date option as clerks type it (``2021-09-28``, ``2021年9月28日``); None stays None.
+    Raises ``UsageError`` naming the option."""
+    if value is None:
+        return None
+    from qzzc.core.cells import CellInvalid, parse_date
+    from qzzc.errors import UsageError
+
+    try:
+        return parse_date(value)
+    except CellInvalid as error:
+        raise UsageError(f"{option} 的值「{value}」{error.message}") from None

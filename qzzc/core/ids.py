@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import mul
 
 from qzzc.core.cells import CellInvalid
 from qzzc.core.text import squeeze
@@ -27,7 +28,7 @@ class IdNumber:
 
 def check_digit(first17: str) -> str:
     """Returns the GB 11643 check character for the first 17 digits."""
-    return _CHECK[sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def parse_id_number(value: object) -> IdNumber:
@@ -40,7 +41,8 @@ def parse_id_number(value: object) -> IdNumber:
         raise CellInvalid("不是身份证号")
     if isinstance(value, int | float):
         raise CellInvalid(LOST_DIGITS)
-    text = squeeze(str(value)).upper()
+    text = value if value.__class__ is str and len(value) == 18 and value.isascii() else squeeze(str(value))
+    text = text.upper()
     if _SCIENTIFIC.match(text):
         raise CellInvalid(LOST_DIGITS)
     if len(text) != 18:

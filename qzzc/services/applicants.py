@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from qzzc.core.audit import canonical_json
 from qzzc.core.forms import APPLICANT_FORM
 from qzzc.core.ids import IdNumber
 from qzzc.core.plan import Committee
@@ -177,11 +176,19 @@ def _record(row: ParsedRow, year: int, committee_seq: int, source: str) -> dict[
     values["gender"] = identity.gender
     values["birth_date"] = identity.birth_date
     values["application_type"] = values.get("application_type") or "正常申报"
-    values["data_hash"] = hashlib.sha256(
-        canonical_json([values[key] for key in (*FIELDS, *DERIVED)]).encode()
-    ).hexdigest()
+    values["data_hash"] = data_hash(values)
     values.update(year=year, committee_seq=committee_seq, source_file=source, source_row=row.row)
     return values
+
+
+_HASHED = (*FIELDS, *DERIVED)
+
+
+def data_hash(values: dict[str, Any]) -> str:
+    """A digest of an applicant's imported data: equal exactly when every field is equal.
+
+    ``repr`` of the tuple of str, int, float, bool, date and None values is exact and stable."""
+    return hashlib.blake2b(repr(tuple(values[key] for key in _HASHED)).encode(), digest_size=32).hexdigest()
 
 
 def _existing(session: Session, year: int, committee_seq: int) -> dict[str, tuple[int, str]]:
@@ -216,7 +223,7 @@ def _write(
     at = now()
     table = Applicant.__table__
     if added:
-        session.execute(insert(table), [{**record, "imported_at": at} for record in added])
+        _bulk_insert(session, [{**record, "imported_at": at} for record in added])
     if changed:
         columns = [*FIELDS, *DERIVED, "data_hash", "source_file", "source_row"]
         statement = (
@@ -235,6 +242,30 @@ def _write(
                 for record in changed
             ],
         )
+
+
+def _bulk_insert(session: Session, records: list[dict[str, Any]]) -> None:
+    """Inserts rows with the driver's own ``executemany``: SQLAlchemy's per-row processing costs
+    more than the database for 100,000 applicants. Values are given as SQLAlchemy would store
+    them (dates as ISO text on SQLite)."""
+    names = list(records[0])
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    marker = "?" if sqlite else "%s"
+    columns = ", ".join(f'"{name}"' for name in names)
+    sql = f'INSERT INTO "{Applicant.__tablename__}" ({columns}) VALUES ({", ".join([marker] * len(names))})'
+    if sqlite:
+        rows = [
+            tuple(value.isoformat() if isinstance(value, dt.date) else value for value in record.values())
+            for record in records
+        ]
+    else:
+        rows = [tuple(record.values()) for record in records]
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def _stale_settlements(session: Session, applicant_ids: list[int]) -> int:

@@ -4,7 +4,15 @@ import hashlib
 import json
 
 import pytest
-from helpers import add_applicants, add_experts, add_verdicts, applicant_row, expert_row, make_id, write_csv
+from helpers import (
+    add_applicants,
+    add_experts,
+    add_missing_verdicts,
+    applicant_row,
+    expert_row,
+    make_id,
+    write_csv,
+)
 from sqlmodel import select
 
 from qzzc.core.privacy import mask_id
@@ -19,7 +27,7 @@ APPLICANT = make_id(900001)
 def store(cli_initialised, db_path):
     ctx = Context(Store(f"sqlite:///{db_path}"), "测试员")
     add_applicants(ctx, applicant_row(id_number=APPLICANT, unit="衢州市建筑设计院"))
-    add_verdicts(ctx)
+    add_missing_verdicts(ctx)
     add_experts(ctx, *[expert_row(i) for i in range(20)])
     add_experts(ctx, expert_row(50, unit="衢州市建筑设计院"))
     yield ctx

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import add_applicants, add_experts, add_verdicts, applicant_row, expert_row, make_id
+from helpers import add_applicants, add_experts, add_missing_verdicts, applicant_row, expert_row, make_id
 from sqlmodel import select
 
 from qzzc.core.draw import DrawRefused, candidate_digest, candidate_key
@@ -30,7 +30,7 @@ def ready(initialised):
         applicant_row(id_number=APPLICANT_A, unit="衢州市建筑设计院"),
         applicant_row(id_number=APPLICANT_B, unit="衢州市规划院"),
     )
-    add_verdicts(initialised)
+    add_missing_verdicts(initialised)
     add_experts(initialised, *[expert_row(i) for i in range(20)])
     return initialised
 
@@ -100,7 +100,7 @@ def test_exclusions_by_reason(ready):
 
 def test_an_expert_seated_that_day_by_another_committee_is_excluded(ready):
     add_applicants(ready, applicant_row(id_number=make_id(900003), committee_seq=4, title="工程师"))
-    add_verdicts(ready)
+    add_missing_verdicts(ready)
     add_experts(ready, *[expert_row(i, committees=[3, 4]) for i in range(200, 215)])
     first = draw_experts(ready, 4, DAY, 9, 2, seed="a")
     second = draw_experts(ready, 3, DAY, 9, 2, seed="a")
@@ -137,7 +137,7 @@ def test_size_by_the_rules_file(ready, size, message):
 
 def test_a_senior_applicant_raises_the_least_size(ready):
     add_applicants(ready, applicant_row(id_number=make_id(900004), title="高级工程师"))
-    add_verdicts(ready)
+    add_missing_verdicts(ready)
     with pytest.raises(DrawRefused) as caught:
         draw_experts(ready, 3, DAY, 9, seed="x")
     assert (
@@ -147,7 +147,7 @@ def test_a_senior_applicant_raises_the_least_size(ready):
 
 def test_no_applicant_under_review_is_refused(initialised):
     add_applicants(initialised, applicant_row(id_number=APPLICANT_A))
-    add_verdicts(initialised, "ineligible")
+    add_missing_verdicts(initialised, "ineligible")
     add_experts(initialised, *[expert_row(i) for i in range(12)])
     with pytest.raises(DrawRefused) as caught:
         draw_experts(initialised, 3, DAY, 9, seed="x")
@@ -294,7 +294,7 @@ def test_two_offices_drawing_at_once_never_seat_an_expert_twice(initialised, tmp
         applicant_row(id_number=APPLICANT_A, committee_seq=3),
         applicant_row(id_number=APPLICANT_B, committee_seq=4),
     )
-    add_verdicts(initialised)
+    add_missing_verdicts(initialised)
     # One shared pool: with the same seed both offices would pick the very same experts.
     add_experts(initialised, *[expert_row(i, committees=[3, 4]) for i in range(40)])
     script = tmp_path / "draw.py"

@@ -1,0 +1,140 @@
+"""``qzzc notice announcement | pre-review | result | filing-form``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qzzc.cli.common import context, date_option, out
+
+app = typer.Typer(help="生成公告、公示和备案表（.html 打印版、.md、.xlsx）。", no_args_is_help=True)
+
+Out = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="输出文件，格式由扩展名决定：.html、.md 或 .xlsx。", dir_okay=False),
+]
+Template = Annotated[
+    Path | None,
+    typer.Option("--template", help="使用本办公室自己的 Jinja2 模板（.html.j2 或 .md.j2）。", dir_okay=False),
+]
+Committee = Annotated[int, typer.Option("--committee", "-c", help="评委会序号。")]
+Meeting = Annotated[int, typer.Option("--meeting", "-m", help="会议编号（见 qzzc draw-experts 的输出）。")]
+Start = Annotated[
+    str, typer.Option("--start", help="公示开始日期，如 2021-09-28；遇休息日从下一个工作日起算。")
+]
+Days = Annotated[int | None, typer.Option("--days", help="公示工作日数（默认取年度规则，5 个工作日）。")]
+Issued = Annotated[str | None, typer.Option("--date", help="落款日期（默认：公示开始日期，或今天）。")]
+
+
+def _done(result) -> None:
+    from qzzc.core.notices import TITLES
+
+    text = f"已生成{TITLES[result.kind]}：{result.path}"
+    if result.kind != "announcement":
+        text += f"（{result.rows} 人）"
+    if result.period is not None:
+        text += f"；公示期 {result.period.text}（{result.period.days} 个工作日）"
+    out().print(text)
+
+
+@app.command("announcement")
+def announcement(
+    ctx: typer.Context, committee: Committee, output: Out, template: Template = None, issued: Issued = None
+) -> None:
+    """评审公告：评委会评审和推荐的职称、专业、申报范围、时间和材料接收单位。"""
+    from qzzc.services.notices import render_notice
+
+    _done(
+        render_notice(
+            context(ctx),
+            "announcement",
+            output,
+            committee=committee,
+            template=template,
+            issued=date_option(issued, "--date"),
+        )
+    )
+
+
+@app.command("pre-review")
+def pre_review(
+    ctx: typer.Context,
+    committee: Committee,
+    start: Start,
+    output: Out,
+    days: Days = None,
+    template: Template = None,
+    issued: Issued = None,
+) -> None:
+    """评前公示：资格审查合格的申报人（不含身份证号），公示期和异议方式。"""
+    from qzzc.services.notices import render_notice
+
+    result = render_notice(
+        context(ctx),
+        "pre-review",
+        output,
+        committee=committee,
+        start=date_option(start, "--start"),
+        days=days,
+        template=template,
+        issued=date_option(issued, "--date"),
+    )
+    _done(result)
+
+
+@app.command("result")
+def result(
+    ctx: typer.Context,
+    meeting: Meeting,
+    start: Start,
+    output: Out,
+    days: Days = None,
+    template: Template = None,
+    issued: Issued = None,
+) -> None:
+    """评审结果公示：评审通过或推荐的申报人。"""
+    from qzzc.services.notices import render_notice
+
+    _done(
+        render_notice(
+            context(ctx),
+            "result",
+            output,
+            meeting=meeting,
+            start=date_option(start, "--start"),
+            days=days,
+            template=template,
+            issued=date_option(issued, "--date"),
+        )
+    )
+
+
+@app.command("filing-form")
+def filing_form(
+    ctx: typer.Context,
+    meeting: Meeting,
+    output: Out,
+    start: Annotated[str | None, typer.Option("--start", help="结果公示开始日期（填入备案表）。")] = None,
+    days: Days = None,
+    place: Annotated[str | None, typer.Option("--place", help="会议地点。")] = None,
+    template: Template = None,
+    issued: Issued = None,
+) -> None:
+    """评审结果备案表：会议、执行委员会、每位申报人的得票和结果，留有签字盖章处。"""
+    from qzzc.services.notices import render_notice
+
+    _done(
+        render_notice(
+            context(ctx),
+            "filing-form",
+            output,
+            meeting=meeting,
+            start=date_option(start, "--start"),
+            days=days,
+            place=place,
+            template=template,
+            issued=date_option(issued, "--date"),
+        )
+    )
