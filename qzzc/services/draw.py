@@ -463,7 +463,9 @@ def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
         if not records:
             outcome.problems.append(f"会议 {meeting_id} 没有任何抽取记录。")
         for record in records:
-            problems = core.verify(stored_draw(record))
+            problems = core.verify(stored_draw(record)) + _check_replacements(
+                record, _replacements(session, record.id)
+            )
             outcome.problems.extend(problems)
             outcome.draws.append(
                 {
@@ -475,6 +477,28 @@ def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
                 }
             )
         return outcome
+
+
+def _check_replacements(record: Draw, replacements: Sequence[Replacement]) -> list[str]:
+    """The replacements of a draw must bring its alternates in, in order, each for someone
+    seated at the time. Returns the differences found."""
+    where = f"第 {record.number} 次抽取"
+    alternates = [str(a.get("id_number", "")) for a in record.alternates or ()]
+    seated = [str(m.get("id_number", "")) for m in record.members or ()]
+    problems = []
+    for place, replacement in enumerate(replacements):
+        expected = alternates[place] if place < len(alternates) else None
+        if replacement.in_id_number != expected:
+            problems.append(
+                f"{where}：第 {place + 1} 次替补的专家（{mask_id(replacement.in_id_number)}）不是第 {place + 1} 位候补"
+            )
+        if replacement.out_id_number not in seated:
+            problems.append(
+                f"{where}：第 {place + 1} 次替补换下的专家（{mask_id(replacement.out_id_number)}）当时不是成员"
+            )
+        else:
+            seated[seated.index(replacement.out_id_number)] = replacement.in_id_number
+    return problems
 
 
 def stored_draw(record: Draw) -> core.StoredDraw:

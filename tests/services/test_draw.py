@@ -320,3 +320,15 @@ def test_two_offices_drawing_at_once_never_seat_an_expert_twice(initialised, tmp
     pool = sorted(expert_row(i)["id_number"] for i in range(40))
     assert hashlib.sha256("\n".join(pool).encode()).hexdigest() in digests
     assert len(set(digests)) == 2
+
+
+def test_verify_finds_a_replacement_out_of_order(ready):
+    outcome = draw_experts(ready, 3, DAY, 9, 2, seed="s")
+    replace_member(ready, outcome.meeting, outcome.members[0].id_number)
+    with ready.store.writing() as session:
+        replacement = session.exec(select(Replacement)).one()
+        replacement.in_id_number = outcome.alternates[1].id_number
+        session.add(replacement)
+    assert verify_meeting(ready, outcome.meeting).problems == [
+        f"第 1 次抽取：第 1 次替补的专家（{mask_id(outcome.alternates[1].id_number)}）不是第 1 位候补"
+    ]
