@@ -41,6 +41,13 @@ def draw_experts(
         bool, typer.Option("--redraw", help="同一会议重新抽取（须同时给出 --reason）。")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="重新抽取的理由，记录在案。")] = None,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="只列出候选名单的人数、排除情况和摘要，不抽取、不记录（用于先公布摘要再确定种子）。",
+        ),
+    ] = False,
     verify: Annotated[
         int | None,
         typer.Option("--verify", metavar="MEETING", help="复核该会议的全部抽取记录，不符时退出码为 1。"),
@@ -57,7 +64,7 @@ def draw_experts(
             name
             for name, value in (
                 ("--committee", committee), ("--date", date), ("--size", size), ("--seed", seed),
-                ("--quota", quota), ("--conflicts", conflicts), ("--reason", reason),
+                ("--quota", quota), ("--conflicts", conflicts), ("--reason", reason), ("--preview", preview),
             )
             if value
         ] + (["--redraw"] if redraw else []) + (["--alternates"] if alternates else [])  # fmt: skip
@@ -90,7 +97,11 @@ def draw_experts(
         conflicts=conflicts,
         redraw=redraw,
         reason=reason,
+        preview=preview,
     )
+    if preview:
+        _print_preview(result, json_)
+        return
     if json_:
         emit_json(result.as_json())
         return
@@ -135,6 +146,35 @@ def _print_draw(result: DrawOutcome) -> None:
             )
         console.print(table)
     console.print(f"复核：qzzc draw-experts --verify {result.meeting}", markup=False)
+
+
+def _print_preview(result: DrawOutcome, json_: bool) -> None:
+    from qzzc.core.draw import describe_exclusions
+
+    if json_:
+        emit_json(
+            {
+                "committee": result.committee,
+                "date": result.date.isoformat(),
+                "algorithm": result.algorithm,
+                "candidates": result.candidates,
+                "candidate_digest": result.candidate_digest,
+                "excluded": dict(result.excluded),
+            }
+        )
+        return
+    console = out()
+    console.print(
+        f"{result.committee}. {result.committee_name}  {result.date.isoformat()} 候选名单预览（未抽取，未记录）",
+        markup=False,
+    )
+    console.print(f"候选名单摘要（SHA-256）：{result.candidate_digest}", markup=False)
+    console.print(
+        f"待评审申报人 {result.under_review} 人；候选专家 {result.candidates} 人；"
+        f"排除：{describe_exclusions(result.excluded)}。",
+        markup=False,
+    )
+    console.print("抽取时若候选名单有变，摘要也会不同；抽取记录中的摘要应与此一致。", markup=False)
 
 
 def _print_verify(outcome: VerifyOutcome, json_: bool) -> None:

@@ -48,9 +48,10 @@ from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Sea
 
 @dataclass(frozen=True)
 class DrawOutcome:
-    """A draw just recorded."""
+    """A draw just recorded (or, for a preview, the candidates a draw would have; ``meeting`` is
+    None when the meeting does not exist yet)."""
 
-    meeting: int
+    meeting: int | None
     committee: int
     committee_name: str
     date: dt.date
@@ -117,12 +118,17 @@ def draw_experts(
     conflicts: Path | None = None,
     redraw: bool = False,
     reason: str | None = None,
+    preview: bool = False,
 ) -> DrawOutcome:
     """Draws and records the executive committee of ``committee``'s meeting on ``date``.
 
     Returns the outcome. Raises ``DrawRefused`` (exit 1) for a size the rules do not allow, too few
     candidates or a quota that cannot be met; ``QzzcError`` for a second draw without ``redraw``;
     ``UsageError`` for options that do not fit together. Nothing is written when it raises.
+
+    With ``preview`` nothing is drawn or written: the outcome carries the candidates' count,
+    digest and exclusions as a draw made now would have them (as after a redraw, if the meeting
+    was drawn before), so that the digest can be made public before the seed is chosen.
     """
     if seed is not None and not seed.strip():
         raise UsageError("--seed 不能为空。")
@@ -178,12 +184,12 @@ def draw_experts(
             previous = session.execute(
                 select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
             ).scalar_one_or_none()
-        if previous is not None and not redraw:
+        if previous is not None and not redraw and not preview:
             raise QzzcError(
                 f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）已抽取过专家。"
                 "每次会议只抽取一次；确需重新抽取，请加 --redraw --reason 理由（两次抽取都将记录在案）。"
             )
-        if previous is None and redraw:
+        if previous is None and redraw and not preview:
             raise QzzcError(
                 f"第 {committee} 号评委会 {date.isoformat()} 的会议尚未抽取过专家，无需 --redraw。"
             )
@@ -216,8 +222,30 @@ def draw_experts(
                 f"（{core.describe_exclusions(screening.excluded_counts)}），"
                 f"候选专家只有 {len(screening.candidates)} 人。"
             )
-        result = core.draw(seed, screening.candidates, size, alternates, quotas)
         digest = core.candidate_digest(c.id_number for c in screening.candidates)
+        if preview:
+            current.discard()  # rolls back the seats a redraw would have freed
+            return DrawOutcome(
+                meeting=meeting.id if meeting is not None else None,
+                committee=committee,
+                committee_name=plan.name,
+                date=date,
+                number=0,
+                seed="",
+                seed_given=False,
+                candidate_digest=digest,
+                algorithm=core.ALGORITHM,
+                candidates=len(screening.candidates),
+                under_review=len(under_review),
+                band=band,
+                min_size=min_size,
+                members=(),
+                alternates=(),
+                excluded=screening.excluded_counts,
+                suspended=screening.suspended,
+                quotas=quotas,
+            )
+        result = core.draw(seed, screening.candidates, size, alternates, quotas)
 
         if meeting is None:
             meeting = Meeting(year=year, committee_seq=committee, date=date, created_at=current.at)
@@ -474,6 +502,7 @@ def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
                     "seed": record.seed,
                     "candidate_digest": record.candidate_digest,
                     "ok": not problems,
+                    "candidates": [str(c.get("id_number", "")) for c in record.candidates or ()],
                 }
             )
         return outcome

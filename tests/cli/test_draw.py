@@ -242,3 +242,17 @@ def test_verify_takes_no_draw_options(cli, store):
         2,
         "错误：--verify 只复核已有记录，不能与 --committee、--seed 同用。\n",
     )
+
+
+def test_preview_then_draw_from_the_command_line(cli, store):
+    result = cli("draw-experts", "--committee", "3", "--date", "2021-10-15", "--size", "9", "--preview")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "3. 衢州市建筑工程技术人员中级职务评审委员会  2021-10-15 候选名单预览（未抽取，未记录）"
+    )
+    digest = lines[1].removeprefix("候选名单摘要（SHA-256）：")
+    assert draw_json(cli, "--seed", "x")["candidate_digest"] == digest
+    verified = json.loads(cli("draw-experts", "--verify", "1", "--json").stdout)
+    ids = verified["draws"][0]["candidates"]
+    assert hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest() == digest

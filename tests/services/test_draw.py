@@ -332,3 +332,19 @@ def test_verify_finds_a_replacement_out_of_order(ready):
     assert verify_meeting(ready, outcome.meeting).problems == [
         f"第 1 次抽取：第 1 次替补的专家（{mask_id(outcome.alternates[1].id_number)}）不是第 1 位候补"
     ]
+
+
+def test_preview_gives_the_digest_a_draw_will_have_and_writes_nothing(ready):
+    from helpers import row_counts
+
+    before = row_counts(ready)
+    preview = draw_experts(ready, 3, DAY, 9, 2, preview=True)
+    assert row_counts(ready) == before
+    assert (preview.meeting, preview.members, preview.seed, preview.candidates) == (None, (), "", 20)
+    outcome = draw_experts(ready, 3, DAY, 9, 2, seed="lottery numbers drawn after the preview")
+    assert outcome.candidate_digest == preview.candidate_digest
+    # Before a redraw, the preview counts the meeting's own seats as free again.
+    drawn = row_counts(ready)
+    again = draw_experts(ready, 3, DAY, 9, 2, preview=True)
+    assert (again.meeting, again.candidate_digest) == (outcome.meeting, outcome.candidate_digest)
+    assert row_counts(ready) == drawn
