@@ -251,7 +251,7 @@ def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: in
     needed = needed_yes_votes(attending)
     rows = []
     for index, (number, name) in enumerate(applicants):
-        yes = {0: needed, 1: needed - 1}.get(index, rng.randint(needed, attending))
+        yes = {0: needed, 1: needed - 1}.get(index, rng.randint(needed + 1, attending))
         abstain = rng.randint(0, attending - yes) if yes < attending else 0
         rows.append(
             {
@@ -348,7 +348,9 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
     step(f"导入专家库：{imported.added} 人")
 
     drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED)
-    excluded = "，".join(f"{reason} {count} 人" for reason, count in drawn.excluded.items() if count) or "无"
+    from qzzc.core.draw import describe_exclusions
+
+    excluded = describe_exclusions(drawn.excluded)
     step(
         f"抽取执行委员会（第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，抽取 {len(drawn.members)} 人、"
         f"候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；随机种子 {drawn.seed}；"
