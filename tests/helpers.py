@@ -236,6 +236,66 @@ def count_rows(ctx, model) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
+# -- experts and ID numbers made directly (for draw tests) ------------------------------------
+
+
+def make_id(n: int, region: str = "330802") -> str:
+    """A valid 18-character ID number, different for every ``n`` (birth dates from 1960 on)."""
+    import datetime as dt
+
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=n // 1000)
+    body = f"{region}{born:%Y%m%d}{n % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def expert_row(n: int, **changes) -> dict:
+    """The columns of one ``Expert`` of committee 3, numbered ``n``, with ``changes``."""
+    row = {
+        "id_number": make_id(n, "330881"),
+        "name": f"专家{n}",
+        "unit": f"单位{n}",
+        "specialties": ["建筑设计"],
+        "title": "高级工程师",
+        "title_level": "副高级",
+        "phone": f"1380000{n:04d}",
+        "status": "在库",
+        "committees": [3],
+    }
+    row.update(changes)
+    return row
+
+
+def add_experts(ctx, *rows: dict) -> None:
+    """Stores experts (``expert_row`` dicts) in ``ctx``'s store."""
+    from qzzc.store.models import Expert
+
+    with ctx.store.writing() as session:
+        for row in rows:
+            session.add(Expert(**row))
+
+
+def add_missing_verdicts(ctx, verdict: str = "eligible") -> None:
+    """Gives every applicant without a verdict the verdict ``verdict`` on their current data."""
+    from sqlmodel import select
+
+    from qzzc.store.models import Applicant, VerdictRecord
+
+    with ctx.store.writing() as session:
+        done = set(session.exec(select(VerdictRecord.applicant_id)))
+        for applicant in session.exec(select(Applicant)):
+            if applicant.id not in done:
+                session.add(
+                    VerdictRecord(
+                        applicant_id=applicant.id,
+                        verdict=verdict,
+                        data_hash=applicant.data_hash,
+                        checked_at="2021-09-01T00:00:00+08:00",
+                    )
+                )
+
+
 # -- many applicants (fault, fuzz and privacy harnesses) ---------------------------------------
 
 

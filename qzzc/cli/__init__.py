@@ -172,7 +172,7 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, audit, check, init, meeting, notice, plan, tally
+    from qzzc.cli import applicants, audit, check, demo, draw, experts, init, meeting, notice, plan, tally
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
@@ -181,10 +181,14 @@ def _register() -> None:
     app.add_typer(applicants.template_app, name="template")
     app.add_typer(meeting.app, name="meeting")
     app.add_typer(check.app, name="check")
+    app.add_typer(experts.app, name="experts")
+    app.command("draw-experts")(draw.draw_experts)
+    meeting.app.command("replace")(draw.replace)
     app.command("tally")(tally.tally)
     meeting.app.command("show")(tally.show_meeting)
     applicants.template_app.command("counts")(tally.counts_template)
     app.add_typer(notice.app, name="notice")
+    app.command("demo")(demo.demo)
     app.add_typer(audit.app, name="audit")
     app.command("backup")(audit.backup)
 

@@ -34,7 +34,8 @@ from qzzc.core.workdays import OFFICIAL, Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context
-from qzzc.store.models import Applicant, Draw, Meeting, Replacement, Tally, TallyResult
+from qzzc.services.tally import replacements_of, seated_members
+from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _filing_form(
 ) -> FilingFormContext:
     tally, rows = _tally(session, meeting)
     draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.active.is_(True))).first()
-    members = seated_members(session, draw) if draw is not None else []
+    members = seated_members(draw, replacements_of(session, draw)) if draw is not None else []
     names = {member["id_number"]: member["name"] for member in members}
     absent_ids = list(tally.absent or [])
     absent = tuple(names.get(number, mask_id(number)) for number in absent_ids)
@@ -255,18 +256,3 @@ def _filing_form(
         amended=tally.amend_reason,
         notes=notes,
     )
-
-
-def seated_members(session: Session, draw: Draw) -> list[dict[str, Any]]:
-    """The draw's members after every replacement (a member who declined is replaced in place
-    by the alternate who took the seat)."""
-    members = [dict(member) for member in draw.members]
-    alternates = {alternate["id_number"]: alternate for alternate in draw.alternates}
-    replacements = session.exec(
-        select(Replacement).where(Replacement.draw_id == draw.id).order_by(Replacement.id)
-    )
-    for replacement in replacements:
-        for index, member in enumerate(members):
-            if member["id_number"] == replacement.out_id_number and replacement.in_id_number in alternates:
-                members[index] = dict(alternates[replacement.in_id_number])
-    return members

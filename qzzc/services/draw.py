@@ -1,0 +1,667 @@
+"""Drawing a meeting's executive committee (``draw_experts``), checking the draws on record
+(``verify_meeting``) and putting an alternate in (``replace_member``); SPEC §6.
+
+Choices where SPEC is silent:
+
+- The applicants under review are ``eligible_applicants`` (verdict in force ``eligible`` on the
+  current data). A draw with none is refused: there would be nothing to review.
+- The least size comes from the rules file's ``[draw.min_size]`` by band, for the highest band
+  among the titles of the applicants under review (a meeting reviewing one 高级 applicant needs a
+  高级-sized committee). Without a ``[draw]`` table only an odd size of at least 3 is required.
+- Members and alternates are both seated for the date (``Seat``): an alternate must be free to
+  step in, so no other meeting that day may draw them. An expert is counted under one exclusion
+  reason only, the first of ``EXCLUSION_REASONS`` that applies.
+- A conflicts-file pair matters only when its applicant is under review at this meeting; an ID
+  number that is neither in the expert pool nor among the committee's applicants is an error.
+- A member who declines keeps a seat with the role ``declined`` (they said they cannot come that
+  day, so no other meeting draws them either); the next alternate takes the seat whatever their
+  specialty, and the result says when a quota is no longer met.
+
+Two offices drawing at once: on SQLite the job's ``BEGIN IMMEDIATE`` queues them; on PostgreSQL
+the job locks the seats table first, so the second draw sees the first one's seats. The unique
+(date, expert) index stays as the last guard, and its violation becomes a Chinese refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from qzzc.core import draw as core
+from qzzc.core.privacy import mask_id
+from qzzc.core.titles import BANDS, level_of
+from qzzc.errors import NotFound, QzzcError, UsageError
+from qzzc.services.base import Context, job, read_input
+from qzzc.services.plan import committee as load_committee
+from qzzc.services.plan import ruleset as load_ruleset
+from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Seat, Tally
+
+
+@dataclass(frozen=True)
+class DrawOutcome:
+    """A draw just recorded (or, for a preview, the candidates a draw would have; ``meeting`` is
+    None when the meeting does not exist yet)."""
+
+    meeting: int | None
+    committee: int
+    committee_name: str
+    date: dt.date
+    number: int
+    seed: str
+    seed_given: bool
+    candidate_digest: str
+    algorithm: str
+    candidates: int
+    under_review: int
+    band: str | None
+    min_size: int | None
+    members: tuple[core.Drawn, ...]
+    alternates: tuple[core.Drawn, ...]
+    excluded: dict[str, int]
+    suspended: int
+    quotas: tuple[tuple[str, int], ...] = ()
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """SPEC §6's ``--json`` document (with a few more keys)."""
+
+        def person(drawn: core.Drawn) -> dict[str, Any]:
+            c = drawn.candidate
+            return {"name": c.name, "id_number": c.id_number, "unit": c.unit, "key": drawn.key}
+
+        return {
+            "meeting": self.meeting,
+            "committee": self.committee,
+            "date": self.date.isoformat(),
+            "draw": self.number,
+            "algorithm": self.algorithm,
+            "seed": self.seed,
+            "candidate_digest": self.candidate_digest,
+            "candidates": self.candidates,
+            "members": [person(drawn) for drawn in self.members],
+            "alternates": [person(drawn) for drawn in self.alternates],
+            "excluded": dict(self.excluded),
+        }
+
+
+def parse_date(value: str) -> dt.date:
+    """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15`` or ``2021年10月15日``;
+    raises ``UsageError``."""
+    cleaned = value.strip().replace("年", "-").replace("月", "-").replace("日", "")
+    for sep in ("/", "."):
+        cleaned = cleaned.replace(sep, "-")
+    try:
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise UsageError(f"日期「{value}」无法识别，请写成 2021-10-15 的形式。") from None
+
+
+def draw_experts(
+    ctx: Context,
+    committee: int,
+    date: dt.date,
+    size: int,
+    alternates: int = 0,
+    *,
+    seed: str | None = None,
+    quotas: Sequence[tuple[str, int]] = (),
+    conflicts: Path | None = None,
+    redraw: bool = False,
+    reason: str | None = None,
+    preview: bool = False,
+) -> DrawOutcome:
+    """Draws and records the executive committee of ``committee``'s meeting on ``date``.
+
+    Returns the outcome. Raises ``DrawRefused`` (exit 1) for a size the rules do not allow, too few
+    candidates or a quota that cannot be met; ``QzzcError`` for a second draw without ``redraw``;
+    ``UsageError`` for options that do not fit together. Nothing is written when it raises.
+
+    With ``preview`` nothing is drawn or written: the outcome carries the candidates' count,
+    digest and exclusions as a draw made now would have them (as after a redraw, if the meeting
+    was drawn before), so that the digest can be made public before the seed is chosen.
+    """
+    if seed is not None and not seed.strip():
+        raise UsageError("--seed 不能为空。")
+    if redraw and not (reason and reason.strip()):
+        raise UsageError("重新抽取须用 --reason 说明理由，理由将记录在案。")
+    if reason and not redraw:
+        raise UsageError("--reason 只与 --redraw 一起使用。")
+    if alternates < 0:
+        raise UsageError("--alternates 不能为负数。")
+    quotas = tuple(quotas)
+    core.check_quotas(quotas, size)
+    seed_given = seed is not None
+    seed = seed if seed is not None else secrets.token_hex(32)
+    inputs: dict[str, bytes] = {}
+    conflict_rows: list[ConflictRow] = []
+    if conflicts is not None:
+        data = read_input(conflicts)
+        inputs[conflicts.name] = data
+        conflict_rows = read_conflicts(data, conflicts.name)
+    options = {
+        "committee": committee,
+        "date": date.isoformat(),
+        "size": size,
+        "alternates": alternates,
+        "seed_given": seed_given,
+        "quotas": [list(quota) for quota in quotas],
+        "conflicts": conflicts.name if conflicts else None,
+        "redraw": redraw,
+        "reason": reason,
+    }
+    with job(ctx, "draw-experts", options, inputs) as current:
+        session = current.session
+        _lock_seats(session)
+        year = ctx.store.current_year(session)
+        plan = load_committee(session, year, committee)
+        under_review = _under_review(session, year, committee)
+        if not under_review:
+            raise core.DrawRefused(
+                f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
+                "请先导入申报人并运行 qzzc check。"
+            )
+        band = _highest_band(applicant.title for applicant in under_review)
+        min_size = _min_size(session, year, band)
+        core.check_size(size, min_size)
+
+        meeting = session.execute(
+            select(Meeting).where(
+                Meeting.year == year, Meeting.committee_seq == committee, Meeting.date == date
+            )
+        ).scalar_one_or_none()
+        previous = None
+        if meeting is not None:
+            previous = session.execute(
+                select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
+            ).scalar_one_or_none()
+        if previous is not None and not redraw and not preview:
+            raise QzzcError(
+                f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）已抽取过专家。"
+                "每次会议只抽取一次；确需重新抽取，请加 --redraw --reason 理由（两次抽取都将记录在案）。"
+            )
+        if previous is None and redraw and not preview:
+            raise QzzcError(
+                f"第 {committee} 号评委会 {date.isoformat()} 的会议尚未抽取过专家，无需 --redraw。"
+            )
+        if previous is not None:
+            if session.execute(select(Tally.id).where(Tally.meeting_id == meeting.id)).first():
+                raise QzzcError(f"会议 {meeting.id} 已经计票，不能再重新抽取专家。")
+            session.execute(Draw.__table__.update().where(Draw.meeting_id == meeting.id).values(active=False))
+            session.execute(delete(Seat).where(Seat.draw_id == previous.id))
+
+        review_ids = {applicant.id_number for applicant in under_review}
+        pool = _pool(session, committee)
+        conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
+        screening = core.screen(
+            pool,
+            review_units={_unit(a.unit): mask_id(a.id_number) for a in under_review},
+            applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
+            .scalars()
+            .all(),
+            seated_ids=session.execute(select(Seat.expert_id_number).where(Seat.date == date))
+            .scalars()
+            .all(),
+            conflicts=conflict_map,
+            normalise_unit=_unit,
+        )
+        if len(screening.candidates) < size + alternates:
+            raise core.DrawRefused(
+                f"候选专家不足：需要 {size} 名成员和 {alternates} 名候补，共 {size + alternates} 人；"
+                f"第 {committee} 号评委会专家库 {len(pool)} 人，其中暂停 {screening.suspended} 人，"
+                f"排除 {sum(screening.excluded_counts.values())} 人"
+                f"（{core.describe_exclusions(screening.excluded_counts)}），"
+                f"候选专家只有 {len(screening.candidates)} 人。"
+            )
+        digest = core.candidate_digest(c.id_number for c in screening.candidates)
+        if preview:
+            current.discard()  # rolls back the seats a redraw would have freed
+            return DrawOutcome(
+                meeting=meeting.id if meeting is not None else None,
+                committee=committee,
+                committee_name=plan.name,
+                date=date,
+                number=0,
+                seed="",
+                seed_given=False,
+                candidate_digest=digest,
+                algorithm=core.ALGORITHM,
+                candidates=len(screening.candidates),
+                under_review=len(under_review),
+                band=band,
+                min_size=min_size,
+                members=(),
+                alternates=(),
+                excluded=screening.excluded_counts,
+                suspended=screening.suspended,
+                quotas=quotas,
+            )
+        result = core.draw(seed, screening.candidates, size, alternates, quotas)
+
+        if meeting is None:
+            meeting = Meeting(year=year, committee_seq=committee, date=date, created_at=current.at)
+            session.add(meeting)
+            session.flush()
+        number = previous.number + 1 if previous is not None else 1
+        record = Draw(
+            meeting_id=meeting.id,
+            number=number,
+            active=True,
+            algorithm=core.ALGORITHM,
+            seed=seed,
+            candidate_digest=digest,
+            size=size,
+            alternates_count=alternates,
+            quotas=[list(quota) for quota in quotas],
+            candidates=[c.as_dict() for c in screening.candidates],
+            exclusions={reason: list(items) for reason, items in screening.excluded.items()},
+            members=[drawn.as_dict() for drawn in result.members],
+            alternates=[drawn.as_dict() for drawn in result.alternates],
+            reason=reason,
+            operator=ctx.operator,
+            created_at=current.at,
+        )
+        session.add(record)
+        session.flush()
+        for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
+            for drawn in drawn_list:
+                session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
+        try:
+            session.flush()
+        except IntegrityError:
+            raise QzzcError(
+                "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
+            ) from None
+        current.summary = {
+            "meeting": meeting.id,
+            "draw": number,
+            "algorithm": core.ALGORITHM,
+            "seed": seed,
+            "candidate_digest": digest,
+            "candidates": len(screening.candidates),
+            "excluded": screening.excluded_counts,
+            "result_digest": result_digest(
+                [d.id_number for d in result.members], [d.id_number for d in result.alternates]
+            ),
+        }
+        return DrawOutcome(
+            meeting=meeting.id,
+            committee=committee,
+            committee_name=plan.name,
+            date=date,
+            number=number,
+            seed=seed,
+            seed_given=seed_given,
+            candidate_digest=digest,
+            algorithm=core.ALGORITHM,
+            candidates=len(screening.candidates),
+            under_review=len(under_review),
+            band=band,
+            min_size=min_size,
+            members=result.members,
+            alternates=result.alternates,
+            excluded=screening.excluded_counts,
+            suspended=screening.suspended,
+            quotas=quotas,
+            reason=reason,
+        )
+
+
+def result_digest(members: Sequence[str], alternates: Sequence[str]) -> str:
+    """The audit entry's fingerprint of a draw's result: SHA-256 over the members' and the
+    alternates' ID numbers in order (no personal data in the entry itself)."""
+    body = "\n".join(members) + "\n--\n" + "\n".join(alternates)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _lock_seats(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # Two offices drawing for the same date: the second waits and then sees the first's seats.
+        session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _unit(name: str) -> str:
+    from qzzc.core.rules import normalise_unit
+
+    return normalise_unit(name)
+
+
+def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
+    from qzzc.services.eligibility import eligible_applicants
+
+    return eligible_applicants(session, year, committee)
+
+
+def _highest_band(titles) -> str | None:
+    """The highest band (初级 < 中级 < 高级) among ``titles`` whose level is known, or None."""
+    bands = {level.band for title in titles if (level := level_of(title)) is not None}
+    return max(bands, key=BANDS.index) if bands else None
+
+
+def _min_size(session: Session, year: int, band: str | None) -> int | None:
+    """The least size ``[draw.min_size]`` sets for ``band``; None when the rules file has no
+    ``[draw]`` table (then any odd size of at least 3 is allowed) or no title's band is known."""
+    from qzzc.core.rules import draw_min_sizes
+
+    rules = load_ruleset(session, year)
+    if "min_size" not in rules.section("draw") or band is None:
+        return None
+    return draw_min_sizes(rules.data, "规则文件")[band]
+
+
+def _pool(session: Session, committee: int) -> list[core.PoolExpert]:
+    """The experts whose 所属评委会 include ``committee`` (in 库 or 暂停)."""
+    rows = session.execute(
+        select(
+            Expert.id_number, Expert.name, Expert.unit, Expert.specialties, Expert.status, Expert.committees
+        )
+    ).all()
+    return [
+        core.PoolExpert(row.id_number, row.name, row.unit, tuple(row.specialties or ()), row.status)
+        for row in rows
+        if committee in (row.committees or ())
+    ]
+
+
+# -- the conflicts file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One row of a conflicts file: an expert, an applicant, and why they must not meet."""
+
+    row: int
+    expert: str
+    applicant: str
+    reason: str
+    sheet: str = ""
+
+
+def read_conflicts(data: bytes, filename: str) -> list[ConflictRow]:
+    """Returns the rows of a conflicts file (专家身份证号, 申报人身份证号, 原因), or raises
+    ``BadInput`` listing every bad cell."""
+    from qzzc.core.expert_forms import CONFLICT_FORM
+    from qzzc.errors import BadInput
+    from qzzc.sheets.reader import read_sheet
+
+    parsed = read_sheet(data, filename, CONFLICT_FORM)
+    if parsed.errors:
+        raise BadInput(parsed.errors, summary=f"回避名单 {filename} 有误")
+    return [
+        ConflictRow(
+            row.row,
+            row.values["expert"],
+            row.values["applicant"],
+            row.values.get("reason") or "",
+            parsed.sheet,
+        )
+        for row in parsed.rows
+    ]
+
+
+def _conflicts(
+    session: Session,
+    year: int,
+    committee: int,
+    rows: list[ConflictRow],
+    review_ids: set[str],
+    path: Path | None,
+) -> dict[str, str]:
+    """Maps each expert in a conflict with an applicant under review to the reason given.
+
+    Raises ``BadInput`` for an expert not in the pool or an applicant not of this committee."""
+    if not rows:
+        return {}
+    from qzzc.errors import BadInput, CellError
+
+    experts = set(session.execute(select(Expert.id_number)).scalars())
+    applicants = set(
+        session.execute(
+            select(Applicant.id_number).where(Applicant.year == year, Applicant.committee_seq == committee)
+        ).scalars()
+    )
+    errors = []
+    found: dict[str, str] = {}
+    for row in rows:
+        if row.expert not in experts:
+            errors.append(
+                CellError(row.sheet, row.row, "专家身份证号", mask_id(row.expert), "专家库中没有此人")
+            )
+        if row.applicant not in applicants:
+            errors.append(
+                CellError(
+                    row.sheet,
+                    row.row,
+                    "申报人身份证号",
+                    mask_id(row.applicant),
+                    f"不是第 {committee} 号评委会本年度的申报人",
+                )
+            )
+        if row.applicant in review_ids and row.expert in experts:
+            found.setdefault(row.expert, row.reason or "回避")
+    if errors:
+        raise BadInput(errors, summary=f"回避名单 {path.name if path else ''} 有误")
+    return found
+
+
+# -- verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    meeting: int
+    committee: int
+    date: dt.date
+    draws: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class VerifyFailed(QzzcError):
+    """A stored draw does not match what its stored inputs give."""
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"没有编号为 {meeting_id} 的会议。")
+    return meeting
+
+
+def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
+    """Recomputes every draw of the meeting from its stored inputs.
+
+    Returns the outcome (``problems`` empty when all match); the caller decides the exit code."""
+    with ctx.store.reading() as session:
+        meeting = _meeting(session, meeting_id)
+        records = (
+            session.execute(select(Draw).where(Draw.meeting_id == meeting_id).order_by(Draw.number))
+            .scalars()
+            .all()
+        )
+        outcome = VerifyOutcome(meeting.id, meeting.committee_seq, meeting.date)
+        if not records:
+            outcome.problems.append(f"会议 {meeting_id} 没有任何抽取记录。")
+        for record in records:
+            problems = core.verify(stored_draw(record)) + _check_replacements(
+                record, _replacements(session, record.id)
+            )
+            outcome.problems.extend(problems)
+            outcome.draws.append(
+                {
+                    "draw": record.number,
+                    "active": record.active,
+                    "seed": record.seed,
+                    "candidate_digest": record.candidate_digest,
+                    "ok": not problems,
+                    "candidates": [str(c.get("id_number", "")) for c in record.candidates or ()],
+                }
+            )
+        return outcome
+
+
+def _check_replacements(record: Draw, replacements: Sequence[Replacement]) -> list[str]:
+    """The replacements of a draw must bring its alternates in, in order, each for someone
+    seated at the time. Returns the differences found."""
+    where = f"第 {record.number} 次抽取"
+    alternates = [str(a.get("id_number", "")) for a in record.alternates or ()]
+    seated = [str(m.get("id_number", "")) for m in record.members or ()]
+    problems = []
+    for place, replacement in enumerate(replacements):
+        expected = alternates[place] if place < len(alternates) else None
+        if replacement.in_id_number != expected:
+            problems.append(
+                f"{where}：第 {place + 1} 次替补的专家（{mask_id(replacement.in_id_number)}）不是第 {place + 1} 位候补"
+            )
+        if replacement.out_id_number not in seated:
+            problems.append(
+                f"{where}：第 {place + 1} 次替补换下的专家（{mask_id(replacement.out_id_number)}）当时不是成员"
+            )
+        else:
+            seated[seated.index(replacement.out_id_number)] = replacement.in_id_number
+    return problems
+
+
+def stored_draw(record: Draw) -> core.StoredDraw:
+    """The draw record as the core's ``StoredDraw``; malformed stored values become a draw that
+    fails verification rather than a crash."""
+    try:
+        return core.StoredDraw(
+            number=record.number,
+            algorithm=record.algorithm,
+            seed=record.seed,
+            candidate_digest=record.candidate_digest,
+            size=record.size,
+            alternates=record.alternates_count,
+            quotas=tuple((str(s), int(k)) for s, k in record.quotas or ()),
+            candidates=tuple(core.Candidate.from_dict(c) for c in record.candidates or ()),
+            excluded_ids=frozenset(
+                str(item["id_number"])
+                for items in (record.exclusions or {}).values()
+                if isinstance(items, list)
+                for item in items
+            ),
+            members=tuple((str(m["id_number"]), str(m.get("key", ""))) for m in record.members or ()),
+            alternate_ids=tuple(
+                (str(m["id_number"]), str(m.get("key", ""))) for m in record.alternates or ()
+            ),
+        )
+    except (KeyError, TypeError, ValueError):
+        return core.StoredDraw(record.number, "（记录已损坏）", "", "", 0, 0, (), (), frozenset(), (), ())
+
+
+# -- replacing a member who declines ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplaceOutcome:
+    meeting: int
+    out_name: str
+    out_id: str
+    in_name: str
+    in_id: str
+    in_unit: str
+    at: str
+    alternates_left: int
+    unmet_quotas: list[tuple[str, int, int]]
+
+
+def current_members(record: Draw, replacements: Sequence[Replacement]) -> tuple[list[dict], list[dict]]:
+    """The members and the alternates left of a draw after its replacements, in order."""
+    members = [dict(m) for m in record.members]
+    alternates = [dict(a) for a in record.alternates]
+    for replacement in replacements:
+        incoming = next(a for a in alternates if a["id_number"] == replacement.in_id_number)
+        alternates.remove(incoming)
+        place = next(i for i, m in enumerate(members) if m["id_number"] == replacement.out_id_number)
+        members[place] = incoming
+    return members, alternates
+
+
+def replace_member(
+    ctx: Context, meeting_id: int, id_number: str, reason: str | None = None
+) -> ReplaceOutcome:
+    """Puts the next alternate in the seat of member ``id_number`` who declined.
+
+    Returns what was done; raises ``NotFound`` for an unknown meeting, ``QzzcError`` when the
+    person is not a member now or no alternate is left."""
+    id_number = id_number.strip().upper()
+    options = {"meeting": meeting_id, "id_number": mask_id(id_number), "reason": reason}
+    with job(ctx, "meeting replace", options) as current:
+        session = current.session
+        _lock_seats(session)
+        _meeting(session, meeting_id)
+        record = session.execute(
+            select(Draw).where(Draw.meeting_id == meeting_id, Draw.active.is_(True))
+        ).scalar_one_or_none()
+        if record is None:
+            raise QzzcError(f"会议 {meeting_id} 尚未抽取专家。")
+        replacements = _replacements(session, record.id)
+        members, alternates = current_members(record, replacements)
+        leaving = next((m for m in members if m["id_number"] == id_number), None)
+        if leaving is None:
+            raise QzzcError(
+                f"身份证号为 {mask_id(id_number)} 的专家不是会议 {meeting_id} 执行委员会的现任成员。"
+            )
+        if not alternates:
+            raise QzzcError(f"会议 {meeting_id} 已没有候补专家可以替补，请按规定重新抽取（--redraw）。")
+        if session.execute(select(Tally.id).where(Tally.meeting_id == meeting_id)).first():
+            raise QzzcError(f"会议 {meeting_id} 已经计票，不能再替换专家。")
+        incoming = alternates[0]
+        session.add(
+            Replacement(
+                draw_id=record.id,
+                out_id_number=id_number,
+                in_id_number=incoming["id_number"],
+                reason=reason,
+                at=current.at,
+            )
+        )
+        seats = {
+            seat.expert_id_number: seat
+            for seat in session.execute(select(Seat).where(Seat.draw_id == record.id)).scalars()
+        }
+        for who, role in ((id_number, "declined"), (incoming["id_number"], "member")):
+            seat = seats.get(who)
+            if seat is not None:
+                seat.role = role
+                session.add(seat)
+        members = [incoming if m["id_number"] == id_number else m for m in members]
+        unmet = []
+        for specialty, count in record.quotas or ():
+            have = sum(specialty in (m.get("specialties") or ()) for m in members)
+            if have < count:
+                unmet.append((str(specialty), int(count), have))
+        current.summary = {
+            "meeting": meeting_id,
+            "draw": record.number,
+            "out": mask_id(id_number),
+            "in": mask_id(incoming["id_number"]),
+        }
+        return ReplaceOutcome(
+            meeting=meeting_id,
+            out_name=leaving["name"],
+            out_id=id_number,
+            in_name=incoming["name"],
+            in_id=incoming["id_number"],
+            in_unit=incoming["unit"],
+            at=current.at,
+            alternates_left=len(alternates) - 1,
+            unmet_quotas=unmet,
+        )
+
+
+def _replacements(session: Session, draw_id: int) -> list[Replacement]:
+    return list(
+        session.execute(select(Replacement).where(Replacement.draw_id == draw_id).order_by(Replacement.id))
+        .scalars()
+        .all()
+    )
