@@ -32,31 +32,29 @@ def audit(
 
 
 def _print(entries: list[dict[str, Any]]) -> None:
-    from rich.table import Table
-
+    """One block per entry, nothing cut off: options and summaries can be long."""
     from qzzc.core.audit import canonical_json
 
     console = out()
     if not entries:
         console.print("审计日志为空。")
         return
-    table = Table("序号", "时间", "操作人", "命令", "选项", "输入文件（SHA-256 前 12 位）", "摘要", "哈希")
     for entry in entries:
         options = {
             key: value for key, value in entry["options"].items() if value not in (None, [], {}, False)
         }
-        inputs = "\n".join(f"{item['file']} {item['sha256'][:SHORT_HASH]}" for item in entry["inputs"])
-        table.add_row(
-            str(entry["seq"]),
-            entry["at"],
-            entry["operator"],
-            entry["command"],
-            canonical_json(options) if options else "",
-            inputs,
-            canonical_json(entry["summary"]),
-            entry["hash"][:SHORT_HASH],
+        inputs = "；".join(f"{item['file']}（{item['sha256'][:SHORT_HASH]}）" for item in entry["inputs"])
+        console.print(
+            f"第 {entry['seq']} 条  {entry['at']}  操作人：{entry['operator']}  命令：{entry['command']}"
+            f"  哈希：{entry['hash'][:SHORT_HASH]}",
+            markup=False,
         )
-    console.print(table)
+        if options:
+            console.print(f"    选项：{canonical_json(options)}", markup=False)
+        if inputs:
+            console.print(f"    输入文件：{inputs}", markup=False)
+        if entry["summary"]:
+            console.print(f"    摘要：{canonical_json(entry['summary'])}", markup=False)
     console.print(f"共 {len(entries)} 条记录；最新记录的哈希：{entries[-1]['hash']}", markup=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from qzzc.core.audit import GENESIS
+from qzzc.core.audit import GENESIS, canonical_json
 
 
 def test_audit_lists_entries_as_json(cli_initialised):
@@ -36,13 +36,31 @@ def test_the_operator_is_recorded(cli, tmp_path):
     assert entries[0]["operator"] == "王五"
 
 
-def test_audit_lists_entries_as_a_table(cli_initialised):
-    result = cli_initialised("audit")
+def test_audit_lists_entries_one_block_each(cli_initialised, tmp_path):
+    assert cli_initialised("backup", str(tmp_path / "b")).exit_code == 0
+    result = cli_initialised("--operator", "王五", "audit")
     assert result.exit_code == 0, result.stderr
-    entries = json.loads(cli_initialised("audit", "--json").stdout)
-    assert "init" in result.stdout
-    assert entries[0]["inputs"][0]["sha256"][:12] in result.stdout
-    assert result.stdout.rstrip().endswith(f"共 1 条记录；最新记录的哈希：{entries[0]['hash']}")
+    init, made = json.loads(cli_initialised("audit", "--json").stdout)
+    plan, rules = init["inputs"]
+    assert result.stdout.splitlines() == [
+        f"第 1 条  {init['at']}  操作人：{init['operator']}  命令：init  哈希：{init['hash'][:12]}",
+        '    选项：{"plan":"plan2021.csv","rules":"rules2021.toml","year":2021}',
+        f"    输入文件：plan2021.csv（{plan['sha256'][:12]}）；rules2021.toml（{rules['sha256'][:12]}）",
+        f"    摘要：{canonical_json(init['summary'])}",
+        f"第 2 条  {made['at']}  操作人：{made['operator']}  命令：backup  哈希：{made['hash'][:12]}",
+        f'    选项：{{"directory":"{tmp_path / "b"}"}}',
+        f"    摘要：{canonical_json(made['summary'])}",
+        f"共 2 条记录；最新记录的哈希：{made['hash']}",
+    ]
+
+
+def test_the_demo_store_verifies(tmp_path):
+    from helpers import run_cli
+
+    assert run_cli("demo", "--out", str(tmp_path / "demo")).exit_code == 0
+    result = run_cli("--db", str(tmp_path / "demo" / "qzzc.db"), "audit", "verify")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("核验通过：审计日志 ")
 
 
 def test_verify_passes_on_a_sound_store(cli_initialised):
