@@ -316,3 +316,34 @@ def many_form_rows(count: int, start: int = 0) -> list[dict]:
             )
         )
     return rows
+
+
+EXPERT_HEADERS = (
+    "姓名",
+    "身份证号",
+    "工作单位",
+    "所在地区",
+    "专业",
+    "职称",
+    "职称级别",
+    "联系电话",
+    "状态",
+    "所属评委会",
+)
+
+
+def many_expert_rows(count: int) -> list[dict]:
+    """``count`` good expert-pool rows of committee 3 (建筑设计), each with its own ID and mobile."""
+    from qzzc.core.ids import check_digit
+
+    rows = []
+    for index in range(count):
+        first17 = f"330881{1950 + index % 20}0{1 + index % 9}{10 + index % 18:02d}{index % 1000:03d}"
+        rows.append(
+            {
+                "姓名": f"专家{index}", "身份证号": first17 + check_digit(first17), "工作单位": f"衢州市第{index}设计院",
+                "所在地区": "市本级", "专业": "建筑设计", "职称": "高级工程师", "职称级别": "副高级",
+                "联系电话": f"137{index:08d}", "状态": "在库", "所属评委会": "3",
+            }
+        )  # fmt: skip
+    return rows

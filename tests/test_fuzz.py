@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FORM_HEADERS, many_form_rows, run_cli
+from helpers import EXPERT_HEADERS, FORM_HEADERS, many_expert_rows, many_form_rows, run_cli
 
 CASES = int(os.environ.get("QZZC_FUZZ_N", "24"))
 SEED = int(os.environ.get("QZZC_FUZZ_SEED", "2021"))
@@ -89,24 +89,57 @@ def _counts_seed(suffix: str) -> Callable[[], tuple[str, list[list[Any]]]]:
     return seed
 
 
-# One line per reading command.
+def _experts_seed(suffix: str) -> Callable[[], tuple[str, list[list[Any]]]]:
+    def seed() -> tuple[str, list[list[Any]]]:
+        rows = many_expert_rows(12)
+        return suffix, [list(EXPERT_HEADERS), *([row[header] for header in EXPERT_HEADERS] for row in rows)]
+
+    return seed
+
+
+def _pool_store(db: Path) -> None:
+    """Applicants of committee 3 imported and checked, and 20 experts of committee 3."""
+    from helpers import write_csv
+
+    data = write_csv(db.with_name("applicants.csv"), many_form_rows(12))
+    experts = write_csv(db.with_name("experts.csv"), many_expert_rows(20), EXPERT_HEADERS)
+    for args in (["import", str(data), "--committee", "3"], ["check"], ["experts", "import", str(experts)]):
+        assert run_cli("--db", str(db), *args).exit_code == 0
+
+
+def _conflicts_seed() -> tuple[str, list[list[Any]]]:
+    experts, applicants = many_expert_rows(4), many_form_rows(4)
+    rows = [[e["身份证号"], a["身份证号"], "亲属关系"] for e, a in zip(experts, applicants, strict=True)]
+    return ".csv", [["专家身份证号", "申报人身份证号", "原因"], *rows]
+
+
+DRAW = [
+    "draw-experts",
+    "--committee",
+    "3",
+    "--date",
+    "2021-10-15",
+    "--size",
+    "9",
+    "--alternates",
+    "2",
+    "--seed",
+    "abc",
+]
+
+TALLY = ["tally", "1", "--attending", "7"]
+
+# One line per reading command: name, arguments for the input file, seed file, store set-up.
 TARGETS = (
     Target("init --plan", lambda path: ["init", "--plan", str(path)], _plan_seed),
     Target("import csv", lambda path: ["import", str(path), "--committee", "3"], _applicants_seed(".csv")),
     Target("import xlsx", lambda path: ["import", str(path), "--committee", "3"], _applicants_seed(".xlsx")),
-    Target(
-        "tally --counts csv",
-        lambda p: ["tally", "1", "--attending", "7", "--counts", str(p)],
-        _counts_seed(".csv"),
-        _meeting_store,
-    ),
-    Target(
-        "tally --counts xlsx",
-        lambda p: ["tally", "1", "--attending", "7", "--counts", str(p)],
-        _counts_seed(".xlsx"),
-        _meeting_store,
-    ),
-)
+    Target("experts import csv", lambda path: ["experts", "import", str(path)], _experts_seed(".csv")),
+    Target("experts import xlsx", lambda path: ["experts", "import", str(path)], _experts_seed(".xlsx")),
+    Target("draw-experts --conflicts", lambda path: [*DRAW, "--conflicts", str(path)], _conflicts_seed, _pool_store),
+    Target("tally --counts csv", lambda path: [*TALLY, "--counts", str(path)], _counts_seed(".csv"), _meeting_store),
+    Target("tally --counts xlsx", lambda path: [*TALLY, "--counts", str(path)], _counts_seed(".xlsx"), _meeting_store),
+)  # fmt: skip
 
 
 # -- making the cases -------------------------------------------------------------------------
