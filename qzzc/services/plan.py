@@ -43,8 +43,15 @@ def read_plan(data: bytes, source: str) -> list[Committee]:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise ConfigError(f"{source} 不是 UTF-8 或 GB18030 编码的 CSV 文件") from None
-    reader = csv.DictReader(io.StringIO(text))
-    return parse_plan(reader.fieldnames or [], reader, source=source)
+    # newline="": a lone CR ends a row, as Excel reads it, instead of breaking the csv module.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise ConfigError(
+            f"{source} 第 {reader.line_num + 1} 行无法按 CSV 读取（引号不成对，或单元格过长）"
+        ) from None
+    return parse_plan(reader.fieldnames or [], rows, source=source)
 
 
 def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None) -> InitResult:

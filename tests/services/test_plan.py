@@ -55,3 +55,22 @@ def test_list_committees_round_trips(initialised):
     committees = list_committees(initialised)
     assert [committee.seq for committee in committees] == list(range(1, 26))
     assert committees[10].contact_unit == "市文旅局"
+
+
+def test_a_plan_the_csv_module_cannot_read_is_refused_with_its_line():
+    from qzzc.errors import ConfigError
+    from qzzc.services.plan import read_plan
+
+    header = "序号,中评委名称,所评职务任职资格名称,所评专业,申报对象范围,中评委预计评审时间,中评委预计接收材料截止时间,材料接收单位及电话\n"
+    data = (header + "1," + "x" * 200_000 + ",,,,,,\n").encode()
+    with pytest.raises(ConfigError) as caught:
+        read_plan(data, "计划.csv")
+    assert caught.value.message == "计划.csv 第 2 行无法按 CSV 读取（引号不成对，或单元格过长）"
+
+
+def test_a_lone_carriage_return_ends_a_row():
+    from qzzc.resources import data_file
+    from qzzc.services.plan import read_plan
+
+    text = data_file("plan2021.csv").read_text(encoding="utf-8-sig").replace("\n", "\r")
+    assert len(read_plan(text.encode(), "plan.csv")) == 25
