@@ -177,7 +177,8 @@ class AuditFailed(QzzcError):
 
 
 def verify(ctx: Context, head: str | None = None) -> Verification:
-    """Recomputes the chain and the protected records' digest against the last entry's.
+    """Checks a SQLite file's integrity, recomputes the chain and the protected records' digest
+    against the last entry's.
 
     Returns the result when everything holds; raises ``AuditFailed`` naming each problem otherwise
     (and when ``head``, a hash noted down earlier, is not in the chain).
@@ -188,12 +189,19 @@ def verify(ctx: Context, head: str | None = None) -> Verification:
             dict(row)
             for row in connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
         ]
+        integrity = (
+            [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]
+            if connection.dialect.name == "sqlite"
+            else ["ok"]
+        )
         current = protected_state(connection)
         meetings = {
             row.id: (row.committee_seq, row.date)
             for row in connection.execute(select(Meeting.id, Meeting.committee_seq, Meeting.date))
         }
     result = Verification(entries=len(entries))
+    if integrity != ["ok"]:
+        result.problems.append(f"数据库文件未通过 SQLite 完整性检查：{'；'.join(integrity[:5])}")
     result.chain = verify_chain(entries)
     for problem in result.chain:
         result.problems.append(_describe_chain(problem))
