@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from qzzc.core import draw as core
 from qzzc.core.privacy import mask_id
+from qzzc.core.rules import normalise_unit
 from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
@@ -204,7 +205,7 @@ def draw_experts(
         conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
         screening = core.screen(
             pool,
-            review_units={_unit(a.unit): mask_id(a.id_number) for a in under_review},
+            review_units={normalise_unit(a.unit): mask_id(a.id_number) for a in under_review},
             applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
             .scalars()
             .all(),
@@ -212,7 +213,7 @@ def draw_experts(
             .scalars()
             .all(),
             conflicts=conflict_map,
-            normalise_unit=_unit,
+            normalise_unit=normalise_unit,
         )
         if len(screening.candidates) < size + alternates:
             raise core.DrawRefused(
@@ -327,12 +328,6 @@ def _lock_seats(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         # Two offices drawing for the same date: the second waits and then sees the first's seats.
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
-
-
-def _unit(name: str) -> str:
-    from qzzc.core.rules import normalise_unit
-
-    return normalise_unit(name)
 
 
 def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
