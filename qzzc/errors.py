@@ -105,9 +105,13 @@ class BadInput(QzzcError):
     errors: list[CellError] = field(default_factory=list)
     summary: str = "文件有误"
 
+    shown: int = 200  # a file whose ID column Excel turned to numbers can have 100,000 bad cells
+
     def __post_init__(self) -> None:
         lines = [f"{self.summary}，共 {len(self.errors)} 处，未写入任何数据："]
-        lines += [f"  {error.describe()}" for error in self.errors]
+        lines += [f"  {error.describe()}" for error in self.errors[: self.shown]]
+        if len(self.errors) > self.shown:
+            lines.append(f"  ……另有 {len(self.errors) - self.shown} 处未列出；加 --json 可得到全部错误")
         QzzcError.__init__(self, "\n".join(lines))
 
     def __str__(self) -> str:

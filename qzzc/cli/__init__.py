@@ -172,7 +172,7 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, check, draw, experts, init, meeting, notice, plan, tally
+    from qzzc.cli import applicants, check, demo, draw, experts, init, meeting, notice, plan, tally
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
@@ -188,6 +188,7 @@ def _register() -> None:
     meeting.app.command("show")(tally.show_meeting)
     applicants.template_app.command("counts")(tally.counts_template)
     app.add_typer(notice.app, name="notice")
+    app.command("demo")(demo.demo)
 
 
 _register()

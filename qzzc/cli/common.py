@@ -45,7 +45,8 @@ def _console(stderr: bool) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 200
-    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
+    # markup=False: names and units from spreadsheets may hold "[bold]…" and must print as written.
+    return Console(file=stream, highlight=False, markup=False, soft_wrap=True, width=width)
 
 
 def note(message: str) -> None:

@@ -69,7 +69,7 @@ _NAME = text_parser(50)
 
 ID_COLUMN = Column(
     "id_number", "身份证号", ("身份证号码", "公民身份号码", "身份证"), True, lambda value: parse_id_number(value),
-    sensitive=mask_id, example="330802199001011232", text_format=True,
+    sensitive=mask_id, example="330802199507152315", text_format=True,
 )  # fmt: skip
 PHONE_COLUMN = Column(
     "phone", "联系电话", ("手机", "手机号码", "电话"), False, parse_phone,

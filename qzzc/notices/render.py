@@ -86,3 +86,8 @@ def render_text(kind: str, suffix: str, context: Any, template: Path | None = No
         raise QzzcError(f"模板 {name} 使用了不存在的字段：{error.message}") from None
     except TemplateError as error:
         raise QzzcError(f"模板 {name} 有误：{error.message}") from None
+
+
+def environment():
+    """The environment of the bundled templates (for tests and tools)."""
+    return _environment(None)

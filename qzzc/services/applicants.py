@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from qzzc.core.forms import APPLICANT_FORM
+from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
 from qzzc.core.ids import IdNumber
 from qzzc.core.plan import Committee
+from qzzc.core.privacy import mask_id
 from qzzc.core.text import squeeze
 from qzzc.errors import CellError
 from qzzc.services import plan as plan_service
@@ -157,9 +158,12 @@ def _check_rows(
             errors.append(CellError(sheet, row.row, headers["publicity_end"], end.isoformat(), message))
         identity = values.get("id_number")
         if isinstance(identity, IdNumber):
-            if identity.number in seen:
-                from qzzc.core.privacy import mask_id
-
+            if identity.number == ID_COLUMN.example:
+                message = "这是空白模板中的示例行，请删除后再导入"
+                errors.append(
+                    CellError(sheet, row.row, headers["id_number"], mask_id(identity.number), message)
+                )
+            elif identity.number in seen:
                 message = f"身份证号与第 {seen[identity.number]} 行重复，同一人在一个文件中只能有一行"
                 errors.append(
                     CellError(sheet, row.row, headers["id_number"], mask_id(identity.number), message)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import and_, case, delete, insert, select, text
 from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
@@ -400,21 +400,33 @@ def verdict_in_force(record: VerdictRecord) -> str:
     return record.settled_verdict if record.settled and record.settled_verdict else record.verdict
 
 
+def eligible_query(year: int, committee: int, *columns: Any):
+    """A select of ``columns`` (Applicant's, by default the whole row) over the committee's
+    applicants whose verdict in force is ``eligible`` and was made on their current data."""
+    in_force = case(
+        (
+            and_(VerdictRecord.settled.is_(True), VerdictRecord.settled_verdict.is_not(None)),
+            VerdictRecord.settled_verdict,
+        ),
+        else_=VerdictRecord.verdict,
+    )
+    return (
+        select(*(columns or (Applicant,)))
+        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
+        .where(
+            Applicant.year == year,
+            Applicant.committee_seq == committee,
+            VerdictRecord.data_hash == Applicant.data_hash,
+            in_force == "eligible",
+        )
+    )
+
+
 def eligible_applicants(session: Session, year: int, committee: int) -> list[Applicant]:
     """The committee's applicants whose verdict in force is ``eligible`` (the ones under review at
     a meeting, SPEC §6), in order of ID number. A verdict made on data that have changed since
     (``data_hash`` differs) does not count: such an applicant needs ``qzzc check`` again."""
-    rows = session.execute(
-        select(Applicant, VerdictRecord)
-        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
-        .where(Applicant.year == year, Applicant.committee_seq == committee)
-        .order_by(Applicant.id_number)
-    ).all()
-    return [
-        applicant
-        for applicant, record in rows
-        if record.data_hash == applicant.data_hash and verdict_in_force(record) == "eligible"
-    ]
+    return list(session.scalars(eligible_query(year, committee).order_by(Applicant.id_number)))
 
 
 # -- the 资格审查 list as xlsx ----------------------------------------------------------------

@@ -106,7 +106,12 @@ def test_template_reads_back_with_drop_downs(cli_initialised, tmp_path):
     assert lists["J"] == '"研究生,本科,大专,中专,高中及以下"'
     assert sheet["B3"].number_format == "@"
     assert result.stderr == ""
-    assert cli_initialised("import", str(path), "-c", "3").exit_code == 0
+    refused = cli_initialised("import", str(path), "-c", "3")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "错误：模板.xlsx 有误，共 1 处，未写入任何数据：\n"
+        "  申报人员 第 2 行「身份证号」（330802********2315）：这是空白模板中的示例行，请删除后再导入\n",
+    )
 
 
 def test_template_needs_xlsx(cli_initialised, tmp_path):

@@ -1,0 +1,392 @@
+"""``qzzc demo``: a realistic, deterministic sample year run through the whole flow (SPEC §9).
+
+The sample is committee 3 (建筑工程) of the 2021 plan: two units' spreadsheets as they arrive
+(an Excel workbook with a title row, aliased headers and hand-typed dates; a GB18030 CSV from
+Excel on Chinese Windows), an expert pool, and the paper ballots' counts. Applicants are made to
+show a spread of verdicts: most pass, and one each fails a rule of the notice. Every step calls
+the same service a clerk's command does; nothing is faked.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qzzc.core.ids import check_digit
+from qzzc.errors import QzzcError
+from qzzc.services.base import Context
+from qzzc.store.db import Store, resolve_url
+
+COMMITTEE = 3
+SEED = "2021年10月20日 衢州 演示"  # a public lottery's numbers in real use
+MEETING_DATE = dt.date(2021, 10, 20)
+PRE_REVIEW_START = dt.date(2021, 9, 28)
+RESULT_START = dt.date(2021, 10, 21)
+DRAW_SIZE = 11
+ALTERNATES = 2
+ABSENT = 1
+PLACE = "衢州市住房和城乡建设局三楼会议室"
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱江尹薛闫段雷侯龙史"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁博文亮晨"
+REGION_CODES = {
+    "市本级": "330802",
+    "柯城区": "330802",
+    "衢江区": "330803",
+    "江山市": "330881",
+    "龙游县": "330825",
+    "常山县": "330822",
+}
+HEADERS = (
+    "姓名", "身份证号码", "单位名称", "单位性质", "单位隶属", "所在地区", "申报专业", "申报资格", "申报类型",
+    "学历", "学位", "从事专业技术工作年限", "公需科目学时", "专业科目学时", "社保缴纳单位", "人事档案所在单位",
+    "劳动合同单位", "岗位结构比例内", "委托评审函", "单位公示开始日期", "单位公示结束日期", "年度考核", "学术造假", "联系电话",
+)  # fmt: skip
+
+
+@dataclass
+class DemoReport:
+    folder: Path
+    store: Path
+    inputs: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+
+class _People:
+    """Deterministic names and valid ID numbers."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+        self.names: set[str] = set()
+
+    def name(self) -> str:
+        while True:
+            name = self.rng.choice(SURNAMES) + "".join(
+                self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2)))
+            )
+            if name not in self.names:
+                self.names.add(name)
+                return name
+
+    def id_number(self, region: str, born: int, female: bool) -> str:
+        while True:
+            birth = dt.date(born, self.rng.randint(1, 12), self.rng.randint(1, 28))
+            serial = self.rng.randint(10, 99) * 10 + (
+                self.rng.choice((0, 2, 4, 6, 8)) if female else self.rng.choice((1, 3, 5, 7, 9))
+            )
+            first17 = f"{REGION_CODES.get(region, '330802')}{birth:%Y%m%d}{serial:03d}"
+            number = first17 + check_digit(first17)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+    def phone(self) -> str:
+        return f"13{self.rng.randint(3, 9)}{self.rng.randint(0, 99_999_999):08d}"
+
+
+def _applicant(people: _People, unit: str, **changes: object) -> dict[str, object]:
+    rng = people.rng
+    female = rng.random() < 0.45
+    region = str(changes.pop("所在地区", "市本级"))
+    title = str(changes.get("申报资格", "工程师"))
+    education = "研究生" if title == "高级工程师" else rng.choice(("本科", "本科", "本科", "大专"))
+    row: dict[str, object] = {
+        "姓名": people.name(),
+        "身份证号码": people.id_number(region, rng.randint(1975, 1995), female),
+        "单位名称": unit,
+        "单位性质": "企业",
+        "单位隶属": "市属",
+        "所在地区": region,
+        "申报专业": rng.choice(("建筑设计", "建筑结构", "给排水", "工程造价", "建筑施工", "暖通工程")),
+        "申报资格": title,
+        "申报类型": "正常申报",
+        "学历": education,
+        "学位": {"研究生": "硕士", "本科": "学士"}.get(education, "无"),
+        "从事专业技术工作年限": rng.randint(5, 18),
+        "公需科目学时": rng.choice((56, 60, 64, 72, 90)),
+        "专业科目学时": rng.choice((96, 120, 150, 180)),
+        "社保缴纳单位": unit,
+        "人事档案所在单位": unit,
+        "劳动合同单位": unit,
+        "岗位结构比例内": "",
+        "委托评审函": "无",
+        "单位公示开始日期": "2021-09-01",
+        "单位公示结束日期": "2021年9月8日",
+        "年度考核": rng.choice(("合格", "合格", "优秀")),
+        "学术造假": "否",
+        "联系电话": people.phone(),
+    }
+    row.update(changes)
+    return row
+
+
+def sample_applicants(rng: random.Random) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The two units' rows: (a design institute's workbook, a district bureau's CSV)."""
+    people = _People(rng)
+    institute = "衢州市建筑设计研究院"
+    bureau = "衢州市柯城区建设工程质量监督站"
+    first = [_applicant(people, institute) for _ in range(7)]
+    first += [
+        _applicant(people, institute, 申报资格="高级工程师"),
+        _applicant(people, institute, 申报资格="高级工程师"),
+        _applicant(people, institute, 申报资格="助理工程师", 学历="本科", 学位="学士", 公需科目学时=20),
+        _applicant(people, institute, 公需科目学时=53),  # cpd.public: 53 < 54
+        _applicant(
+            people, institute, 单位公示开始日期="2021.9.28", 单位公示结束日期="2021/10/8"
+        ),  # 4 working days
+    ]
+    second = [
+        _applicant(
+            people,
+            bureau,
+            单位性质="事业单位",
+            单位隶属="县（市、区）属",
+            所在地区="柯城区",
+            岗位结构比例内="是",
+        )
+        for _ in range(4)
+    ]
+    second += [
+        _applicant(
+            people, bureau, 单位性质="事业单位", 单位隶属="县（市、区）属", 所在地区="柯城区"
+        ),  # post.ratio: review
+        _applicant(
+            people,
+            bureau,
+            单位性质="事业单位",
+            单位隶属="县（市、区）属",
+            所在地区="柯城区",
+            岗位结构比例内="是",
+            学术造假="是",
+        ),
+        _applicant(
+            people, "浙江省第二建筑设计院衢州分院", 单位隶属="省部属", 委托评审函="无"
+        ),  # affiliation.entrust
+        _applicant(
+            people, "江山市恒达建设有限公司", 所在地区="江山市", 申报资格="助理工程师", 学历="大专", 学位="无"
+        ),  # scope
+        _applicant(
+            people,
+            bureau,
+            所在地区="柯城区",
+            单位性质="事业单位",
+            单位隶属="县（市、区）属",
+            岗位结构比例内="是",
+            社保缴纳单位="衢州市柯城区住房和城乡建设局",
+        ),
+    ]
+    return first, second
+
+
+def sample_experts(rng: random.Random) -> list[dict[str, object]]:
+    people = _People(rng)
+    units = ["衢州市建筑设计研究院", "衢州市城市建设投资集团", "衢州学院建筑工程学院", "浙江衢州建工集团", "衢州市规划设计院",
+             "衢州市交通设计有限公司", "衢州市住房和城乡建设局", "龙游县建筑设计院", "江山市城建集团", "常山县住建局",
+             "开化县建设工程服务中心", "衢州市市政工程公司", "衢州市勘察院"]  # fmt: skip
+    specialties = [
+        "建筑设计",
+        "建筑结构",
+        "给排水",
+        "工程造价",
+        "建筑施工",
+        "暖通工程",
+        "建筑电气（建筑智能化）",
+        "岩土工程",
+    ]
+    experts = []
+    for index in range(40):
+        senior = rng.random() < 0.3
+        experts.append({
+            "姓名": people.name(),
+            "身份证号": people.id_number("市本级", rng.randint(1960, 1980), rng.random() < 0.4),
+            "工作单位": units[index % len(units)],
+            "所在地区": rng.choice(("市本级", "柯城区", "衢江区", "龙游县", "江山市")),
+            "专业": "、".join(rng.sample(specialties, rng.choice((1, 2)))),
+            "职称": "正高级工程师" if senior else "高级工程师",
+            "职称级别": "正高级" if senior else "副高级",
+            "联系电话": people.phone(),
+            "状态": "暂停" if index == 5 else "在库",
+            "所属评委会": "3、15" if index % 7 == 0 else "3",
+        })  # fmt: skip
+    return experts
+
+
+def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dict[str, object]]) -> None:
+    from openpyxl import Workbook
+
+    from qzzc.sheets.writer import set_value
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    set_value(sheet.cell(row=1, column=1), title)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    for column, header in enumerate(headers, start=1):
+        set_value(sheet.cell(row=2, column=column), header)
+    for line, row in enumerate(rows, start=3):
+        for column, header in enumerate(headers, start=1):
+            value = row.get(header)
+            set_value(sheet.cell(row=line, column=column), value if value != "" else None)
+    book.save(path)
+
+
+def _write_csv(path: Path, headers: tuple[str, ...], rows: list[dict[str, object]], encoding: str) -> None:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([row.get(header, "") for header in headers])
+
+
+def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: int) -> list[dict[str, object]]:
+    """Paper ballots' counts: most pass, one exactly at two thirds, one just short of it."""
+    from qzzc.core.tally import needed_yes_votes
+
+    needed = needed_yes_votes(attending)
+    rows = []
+    for index, (number, name) in enumerate(applicants):
+        yes = {0: needed, 1: needed - 1}.get(index, rng.randint(needed + 1, attending))
+        abstain = rng.randint(0, attending - yes) if yes < attending else 0
+        rows.append(
+            {
+                "身份证号": number,
+                "姓名": name,
+                "同意": yes,
+                "不同意": attending - yes - abstain,
+                "弃权": abstain,
+            }
+        )
+    return rows
+
+
+def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
+    """Runs the whole flow in a fresh store ``folder/qzzc.db`` and writes every document under
+    ``folder/公告``. A store left there by an earlier demo is replaced. Returns what was made."""
+    from qzzc.services.applicants import import_applicants
+    from qzzc.services.draw import draw_experts
+    from qzzc.services.eligibility import check_eligibility, settle
+    from qzzc.services.experts import import_experts
+    from qzzc.services.notices import render_notice
+    from qzzc.services.plan import init_store
+    from qzzc.services.tally import record_tally
+
+    inputs, documents = folder / "输入", folder / "公告"
+    try:
+        for place in (folder, inputs, documents):
+            place.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise QzzcError(f"无法创建文件夹 {folder}：{error.strerror or error}") from None
+    store_path = folder / "qzzc.db"
+    if store_path.exists():
+        store_path.unlink()
+        say(f"已删除上次演示留下的数据库 {store_path}")
+    ctx = Context(store=Store(resolve_url(str(store_path))), operator="演示")
+    report = DemoReport(folder, store_path)
+    rng = random.Random(2021)
+
+    def step(text: str) -> None:
+        report.steps.append(text)
+        say(f"✓ {text}")
+
+    init_store(ctx)
+    step(f"初始化数据库 {store_path}：载入 2021 年度计划（25 个评委会）和规则")
+
+    first, second = sample_applicants(rng)
+    workbook = inputs / "衢州市建筑设计研究院-申报人员.xlsx"
+    _write_xlsx(workbook, "衢州市建筑设计研究院2021年度职称申报人员汇总表", HEADERS, first)
+    table = inputs / "柯城区-申报人员汇总.csv"
+    _write_csv(table, HEADERS, second, "gb18030")
+    experts_file = inputs / "专家库.xlsx"
+    expert_headers = (
+        "姓名",
+        "身份证号",
+        "工作单位",
+        "所在地区",
+        "专业",
+        "职称",
+        "职称级别",
+        "联系电话",
+        "状态",
+        "所属评委会",
+    )
+    _write_xlsx(
+        experts_file, "衢州市建筑工程技术人员中级职务评审委员会专家库", expert_headers, sample_experts(rng)
+    )
+    report.inputs += [workbook, table, experts_file]
+    for path in (workbook, table):
+        result = import_applicants(ctx, path, COMMITTEE)
+        if result.errors:
+            raise QzzcError(f"演示数据 {path.name} 未通过导入检查：{result.errors[0].describe()}")
+        step(f"导入 {path.name}：新增 {result.added} 人")
+
+    checked = check_eligibility(ctx, COMMITTEE)
+    counts = checked.counts
+    step(
+        f"资格审查：合格 {counts.get('eligible', 0)} 人，不合格 {counts.get('ineligible', 0)} 人，"
+        f"需人工核实 {counts.get('review', 0)} 人"
+    )
+    for item in checked.applicants:
+        if item.verdict == "review":
+            settle(
+                ctx,
+                item.id_number,
+                "eligible",
+                "单位补充提交岗位结构比例核定表，经核实在比例范围内",
+                committee=COMMITTEE,
+            )
+            step(f"人工认定 {item.name}：合格（单位补充提交岗位结构比例核定表）")
+
+    imported = import_experts(ctx, experts_file)
+    if imported.errors:
+        raise QzzcError(f"演示专家库未通过导入检查：{imported.errors[0].describe()}")
+    step(f"导入专家库：{imported.added} 人")
+
+    drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED)
+    from qzzc.core.draw import describe_exclusions
+
+    excluded = describe_exclusions(drawn.excluded)
+    step(
+        f"抽取执行委员会（第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，抽取 {len(drawn.members)} 人、"
+        f"候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；随机种子 {drawn.seed}；"
+        f"候选名单摘要 {drawn.candidate_digest[:16]}…"
+    )
+
+    attending = DRAW_SIZE - ABSENT
+    absent = [drawn.members[-1].candidate.id_number]
+    under_review = [(a.id_number, a.name) for a in checked.applicants if a.verdict in ("eligible", "review")]
+    ballots = inputs / "计票.csv"
+    _write_csv(
+        ballots,
+        ("身份证号", "姓名", "同意", "不同意", "弃权"),
+        _counts(rng, under_review, attending),
+        "utf-8-sig",
+    )
+    report.inputs.append(ballots)
+    tallied = record_tally(ctx, drawn.meeting, attending, ballots, absent=absent)
+    passed = sum(1 for outcome in tallied.outcomes if outcome.passed)
+    step(
+        f"计票：出席 {attending} 人（缺席 {ABSENT} 人），{len(tallied.outcomes)} 人参评，{passed} 人通过或推荐"
+    )
+
+    jobs = [
+        ("announcement", (".html", ".md"), {"committee": COMMITTEE, "issued": dt.date(2021, 8, 2)}),
+        ("pre-review", (".html", ".md", ".xlsx"), {"committee": COMMITTEE, "start": PRE_REVIEW_START}),
+        ("result", (".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
+        ("filing-form", (".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
+    ]  # fmt: skip
+    from qzzc.core.notices import TITLES
+
+    for kind, suffixes, options in jobs:
+        for suffix in suffixes:
+            out = documents / f"{TITLES[kind]}{suffix}"
+            render_notice(ctx, kind, out, **options)
+            report.documents.append(out)
+        step(f"生成{TITLES[kind]}（{'、'.join(suffixes)}）")
+    ctx.store.dispose()
+    return report

@@ -1,0 +1,71 @@
+import pytest
+from fixed_store import build_store
+
+from qzzc.services.base import Context
+from qzzc.store.db import Store
+
+
+@pytest.fixture
+def store(db_path, tmp_path):
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    meeting = build_store(ctx, tmp_path)
+    ctx.store.dispose()
+    return meeting
+
+
+def test_pre_review_across_national_day(cli, store, tmp_path):
+    out = tmp_path / "评前公示.html"
+    result = cli("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--out", str(out))
+    assert result.exit_code == 0
+    assert (
+        result.stdout == f"已生成评前公示：{out}（3 人）；公示期 2021年9月28日至2021年10月9日（5 个工作日）\n"
+    )
+    assert "公示期：2021年9月28日至2021年10月9日（5个工作日）" in out.read_text(encoding="utf-8")
+
+
+def test_start_on_a_holiday_begins_on_the_next_working_day(cli, store, tmp_path):
+    out = tmp_path / "a.md"
+    result = cli("notice", "pre-review", "-c", "3", "--start", "2021年10月2日", "--days", "3", "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout.endswith("公示期 2021年10月8日至2021年10月11日（3 个工作日）\n")
+
+
+def test_result_and_filing_form(cli, store, tmp_path):
+    result = cli(
+        "notice", "result", "--meeting", str(store), "--start", "2021-12-29", "-o", str(tmp_path / "r.xlsx")
+    )
+    assert (
+        result.exit_code,
+        result.stdout.endswith("公示期 2021年12月29日至2022年1月5日（5 个工作日）\n"),
+    ) == (0, True)
+    form = cli("notice", "filing-form", "--meeting", str(store), "-o", str(tmp_path / "f.html"))
+    assert form.exit_code == 0
+    assert form.stdout == f"已生成评审结果备案表：{tmp_path / 'f.html'}（3 人）\n"
+
+
+def test_announcement_cannot_be_xlsx(cli, store, tmp_path):
+    result = cli("notice", "announcement", "-c", "3", "-o", str(tmp_path / "a.xlsx"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：评审公告可输出为 .html、.md 文件，不能输出为「a.xlsx」\n",
+    )
+
+
+def test_unknown_meeting(cli, store, tmp_path):
+    result = cli("notice", "result", "-m", "99", "--start", "2021-10-21", "-o", str(tmp_path / "r.md"))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：没有编号为 99 的评审会议（用 qzzc meeting show 查看会议）\n",
+    )
+
+
+def test_bad_start_date(cli, store, tmp_path):
+    result = cli("notice", "pre-review", "-c", "3", "--start", "九月", "-o", str(tmp_path / "a.md"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：--start 的值「九月」不是日期")
+
+
+def test_2031_start_names_the_year(cli, store, tmp_path):
+    result = cli("notice", "pre-review", "-c", "3", "--start", "2031-09-28", "-o", str(tmp_path / "a.md"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("错误：工作日历中没有 2031 年的法定节假日和调休安排")
