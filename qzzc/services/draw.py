@@ -95,15 +95,14 @@ class DrawOutcome:
 
 
 def parse_date(value: str) -> dt.date:
-    """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15`` or ``2021年10月15日``;
-    raises ``UsageError``."""
-    cleaned = value.strip().replace("年", "-").replace("月", "-").replace("日", "")
-    for sep in ("/", "."):
-        cleaned = cleaned.replace(sep, "-")
+    """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15``, ``2021年10月15日`` or
+    ``20211015`` (the forms the sheet reader accepts); raises ``UsageError``."""
+    from qzzc.core.cells import CellInvalid
+    from qzzc.core.cells import parse_date as parse_cell_date
+
     try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        return dt.date(year, month, day)
-    except ValueError:
+        return parse_cell_date(value.strip())
+    except CellInvalid:
         raise UsageError(f"日期「{value}」无法识别，请写成 2021-10-15 的形式。") from None
 
 
