@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from qzzc.core import draw as core
 from qzzc.core.privacy import mask_id
+from qzzc.core.rules import normalise_unit
 from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
@@ -94,15 +95,14 @@ class DrawOutcome:
 
 
 def parse_date(value: str) -> dt.date:
-    """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15`` or ``2021年10月15日``;
-    raises ``UsageError``."""
-    cleaned = value.strip().replace("年", "-").replace("月", "-").replace("日", "")
-    for sep in ("/", "."):
-        cleaned = cleaned.replace(sep, "-")
+    """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15``, ``2021年10月15日`` or
+    ``20211015`` (the forms the sheet reader accepts); raises ``UsageError``."""
+    from qzzc.core.cells import CellInvalid
+    from qzzc.core.cells import parse_date as parse_cell_date
+
     try:
-        year, month, day = (int(part) for part in cleaned.split("-"))
-        return dt.date(year, month, day)
-    except ValueError:
+        return parse_cell_date(value.strip())
+    except CellInvalid:
         raise UsageError(f"日期「{value}」无法识别，请写成 2021-10-15 的形式。") from None
 
 
@@ -204,7 +204,7 @@ def draw_experts(
         conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
         screening = core.screen(
             pool,
-            review_units={_unit(a.unit): mask_id(a.id_number) for a in under_review},
+            review_units={normalise_unit(a.unit): mask_id(a.id_number) for a in under_review},
             applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
             .scalars()
             .all(),
@@ -212,7 +212,7 @@ def draw_experts(
             .scalars()
             .all(),
             conflicts=conflict_map,
-            normalise_unit=_unit,
+            normalise_unit=normalise_unit,
         )
         if len(screening.candidates) < size + alternates:
             raise core.DrawRefused(
@@ -327,12 +327,6 @@ def _lock_seats(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         # Two offices drawing for the same date: the second waits and then sees the first's seats.
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
-
-
-def _unit(name: str) -> str:
-    from qzzc.core.rules import normalise_unit
-
-    return normalise_unit(name)
 
 
 def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:

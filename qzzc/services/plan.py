@@ -35,16 +35,11 @@ class InitResult:
 
 
 def read_plan(data: bytes, source: str) -> list[Committee]:
-    """Returns the committees of a plan CSV's bytes (UTF-8, with or without BOM)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ConfigError(f"{source} 不是 UTF-8 或 GB18030 编码的 CSV 文件") from None
+    """Returns the committees of a plan CSV's bytes (UTF-8, with or without BOM, or GB18030)."""
+    from qzzc.sheets.reader import decode_csv
+
     # newline="": a lone CR ends a row, as Excel reads it, instead of breaking the csv module.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(decode_csv(data, source), newline=""))
     try:
         rows = list(reader)
     except csv.Error:

@@ -112,7 +112,9 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> tuple[str, 
     return name, grid
 
 
-def _csv_grid(data: bytes, filename: str) -> list[list[Any]]:
+def decode_csv(data: bytes, filename: str) -> str:
+    """Returns the text of a CSV file in UTF-8 (with or without BOM) or GB18030, or raises
+    ``SheetError``."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -123,6 +125,11 @@ def _csv_grid(data: bytes, filename: str) -> list[list[Any]]:
             raise SheetError(f"{filename} 的编码无法识别：请另存为“CSV UTF-8”或 Excel 工作簿") from None
     if "\x00" in text:
         raise SheetError(f"{filename} 不是文本格式的 CSV 文件")
+    return text
+
+
+def _csv_grid(data: bytes, filename: str) -> list[list[Any]]:
+    text = decode_csv(data, filename)
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

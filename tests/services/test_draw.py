@@ -5,6 +5,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -278,38 +279,55 @@ def test_replace_warns_when_a_quota_is_no_longer_met(ready):
 # -- two offices at once ---------------------------------------------------------------------
 
 DRAW_SCRIPT = """
-import datetime as dt, sys
+import datetime as dt, sys, time
 from qzzc.services.base import Context
 from qzzc.services.draw import draw_experts
 from qzzc.store.db import Store
+from qzzc.errors import QzzcError
 ctx = Context(Store(sys.argv[1]), "office" + sys.argv[2])
-outcome = draw_experts(ctx, int(sys.argv[2]), dt.date(2021, 10, 15), 9, 3, seed="same seed")
+with ctx.store.reading() as session:  # connect and load everything before the start
+    ctx.store.current_year(session)
+time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both offices start at the same instant
+try:
+    outcome = draw_experts(ctx, int(sys.argv[2]), dt.date(2021, 10, 15), 9, 3, seed="same seed")
+except QzzcError as error:
+    sys.exit(error.message)
 print(" ".join(d.id_number for d in outcome.members + outcome.alternates))
 """
 
 
-def test_two_offices_drawing_at_once_never_seat_an_expert_twice(initialised, tmp_path):
+def _two_offices(ctx, tmp_path):
+    """Runs two processes drawing for committees 3 and 4 on the same date from one shared pool,
+    started at the same instant. Returns [(exit code, stdout, stderr)]."""
     add_applicants(
-        initialised,
+        ctx,
         applicant_row(id_number=APPLICANT_A, committee_seq=3),
         applicant_row(id_number=APPLICANT_B, committee_seq=4),
     )
-    add_missing_verdicts(initialised)
+    add_missing_verdicts(ctx)
     # One shared pool: with the same seed both offices would pick the very same experts.
-    add_experts(initialised, *[expert_row(i, committees=[3, 4]) for i in range(40)])
+    add_experts(ctx, *[expert_row(i, committees=[3, 4]) for i in range(40)])
     script = tmp_path / "draw.py"
     script.write_text(DRAW_SCRIPT, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    url = initialised.store.url
+    start = str(time.time() + 4)
     processes = [
         subprocess.Popen(
-            [sys.executable, str(script), url, seq], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            [sys.executable, str(script), ctx.store.url, seq, start],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
         )
         for seq in ("3", "4")
     ]
     outputs = [process.communicate(timeout=120) for process in processes]
-    assert [p.returncode for p in processes] == [0, 0], [o[1].decode()[-800:] for o in outputs]
-    drawn = [set(o[0].decode().split()) for o in outputs]
+    return [(p.returncode, o.decode(), e.decode()) for p, (o, e) in zip(processes, outputs, strict=True)]
+
+
+def test_two_offices_drawing_at_once_never_seat_an_expert_twice(initialised, tmp_path):
+    results = _two_offices(initialised, tmp_path)
+    assert [code for code, _, _ in results] == [0, 0], [err[-800:] for _, _, err in results]
+    drawn = [set(out.split()) for _, out, _ in results]
     assert [len(d) for d in drawn] == [12, 12]
     assert drawn[0].isdisjoint(drawn[1])
     with initialised.store.reading() as session:
@@ -322,29 +340,27 @@ def test_two_offices_drawing_at_once_never_seat_an_expert_twice(initialised, tmp
     assert len(set(digests)) == 2
 
 
-def test_verify_finds_a_replacement_out_of_order(ready):
-    outcome = draw_experts(ready, 3, DAY, 9, 2, seed="s")
-    replace_member(ready, outcome.meeting, outcome.members[0].id_number)
-    with ready.store.writing() as session:
-        replacement = session.exec(select(Replacement)).one()
-        replacement.in_id_number = outcome.alternates[1].id_number
-        session.add(replacement)
-    assert verify_meeting(ready, outcome.meeting).problems == [
-        f"第 1 次抽取：第 1 次替补的专家（{mask_id(outcome.alternates[1].id_number)}）不是第 1 位候补"
-    ]
-
-
-def test_preview_gives_the_digest_a_draw_will_have_and_writes_nothing(ready):
+def test_a_seat_taken_behind_the_screening_is_a_chinese_refusal(initialised, monkeypatch):
+    """The unique (date, expert) index is the last guard behind the lock: should two draws ever
+    pick one expert for a date, the second is refused in Chinese and writes nothing."""
     from helpers import row_counts
 
-    before = row_counts(ready)
-    preview = draw_experts(ready, 3, DAY, 9, 2, preview=True)
-    assert row_counts(ready) == before
-    assert (preview.meeting, preview.members, preview.seed, preview.candidates) == (None, (), "", 20)
-    outcome = draw_experts(ready, 3, DAY, 9, 2, seed="lottery numbers drawn after the preview")
-    assert outcome.candidate_digest == preview.candidate_digest
-    # Before a redraw, the preview counts the meeting's own seats as free again.
-    drawn = row_counts(ready)
-    again = draw_experts(ready, 3, DAY, 9, 2, preview=True)
-    assert (again.meeting, again.candidate_digest) == (outcome.meeting, outcome.candidate_digest)
-    assert row_counts(ready) == drawn
+    import qzzc.core.draw
+
+    add_applicants(
+        initialised,
+        applicant_row(id_number=APPLICANT_A, committee_seq=3),
+        applicant_row(id_number=APPLICANT_B, committee_seq=4),
+    )
+    add_missing_verdicts(initialised)
+    add_experts(initialised, *[expert_row(i, committees=[3, 4]) for i in range(15)])
+    draw_experts(initialised, 4, DAY, 9, seed="same")
+    screen = qzzc.core.draw.screen
+    monkeypatch.setattr(qzzc.core.draw, "screen", lambda pool, **kw: screen(pool, **{**kw, "seated_ids": ()}))
+    before = row_counts(initialised)
+    with pytest.raises(QzzcError) as caught:
+        draw_experts(initialised, 3, DAY, 9, seed="same")
+    assert caught.value.message == (
+        "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
+    )
+    assert row_counts(initialised) == before
