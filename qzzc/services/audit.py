@@ -189,19 +189,18 @@ def verify(ctx: Context, head: str | None = None) -> Verification:
             dict(row)
             for row in connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
         ]
-        integrity = (
-            [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]
-            if connection.dialect.name == "sqlite"
-            else ["ok"]
-        )
+        if connection.dialect.name == "sqlite":
+            integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]
+            if integrity != ["ok"]:
+                raise AuditFailed(
+                    Verification(problems=[f"数据库文件未通过 SQLite 完整性检查：{'；'.join(integrity[:5])}"])
+                )
         current = protected_state(connection)
         meetings = {
             row.id: (row.committee_seq, row.date)
             for row in connection.execute(select(Meeting.id, Meeting.committee_seq, Meeting.date))
         }
     result = Verification(entries=len(entries))
-    if integrity != ["ok"]:
-        result.problems.append(f"数据库文件未通过 SQLite 完整性检查：{'；'.join(integrity[:5])}")
     result.chain = verify_chain(entries)
     for problem in result.chain:
         result.problems.append(_describe_chain(problem))

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from qzzc.errors import NotInitialised, StoreError, StoreTooNew
@@ -133,6 +133,14 @@ class Store:
             yield
         except OperationalError as error:
             raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
+        except DatabaseError as error:
+            if type(error) is not DatabaseError:  # integrity and programming errors are not the file's
+                raise
+            # SQLite's own DatabaseError: a damaged file, or not a database at all.
+            raise StoreError(
+                f"数据库 {self.where} 已损坏或不是 qzzc 数据库（{_first_line(error)}）。"
+                "请勿继续写入，用最近的备份（qzzc backup 生成的文件）恢复。"
+            ) from None
 
     # -- schema -----------------------------------------------------------------------------
 

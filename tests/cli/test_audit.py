@@ -114,3 +114,44 @@ def test_backup_of_a_server_database_points_to_pg_dump(tmp_path):
     assert result.stderr == (
         "错误：共享的 PostgreSQL 数据库请由数据库管理员用 pg_dump 备份；qzzc backup 只备份 SQLite 数据库文件。\n"
     )
+
+
+def test_a_damaged_store_is_refused_with_a_message(cli_initialised, db_path):
+    with open(db_path, "r+b") as handle:  # zero a page of an index b-tree
+        handle.seek(4096 * 5)
+        handle.write(b"\0" * 4096)
+    result = cli_initialised("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"错误：数据库 {db_path} 已损坏或不是 qzzc 数据库（database disk image is malformed）。"
+        "请勿继续写入，用最近的备份（qzzc backup 生成的文件）恢复。\n"
+    )
+
+
+def test_a_file_that_is_not_a_database_is_refused(cli, db_path):
+    db_path.write_text("姓名,身份证号\n")
+    result = cli("audit")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"错误：数据库 {db_path} 已损坏或不是 qzzc 数据库（file is not a database）。"
+        "请勿继续写入，用最近的备份（qzzc backup 生成的文件）恢复。\n"
+    )
+
+
+def test_a_store_failing_sqlites_integrity_check_fails_verification(cli_initialised, db_path):
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA writable_schema=ON")  # the index no longer matches its rows
+    connection.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_committees_year ON committees (seq)' "
+        "WHERE name = 'ix_committees_year'"
+    )
+    connection.commit()
+    connection.close()
+    result = cli_initialised("audit", "verify")
+    assert result.exit_code == 1
+    missing = "；".join(f"row {row} missing from index ix_committees_year" for row in range(1, 6))
+    assert result.stderr == (
+        "错误：审计核验未通过，发现 1 处问题：\n"
+        f"  数据库文件未通过 SQLite 完整性检查：{missing}\n"
+        "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。\n"
+    )
