@@ -267,3 +267,36 @@ def test_backup_into_a_file_is_refused(sqlite_store, tmp_path):
     with pytest.raises(StoreError) as caught:
         backup(initialised, tmp_path / "f")
     assert caught.value.message == f"{tmp_path / 'f'} 不是文件夹"
+
+
+def test_jobs_running_at_once_keep_the_chain_and_the_state(initialised):
+    """Two offices writing at once: each entry's state covers every job committed before it."""
+    import threading
+    import time
+
+    errors = []
+
+    def write(committee: int, number: int) -> None:
+        try:
+            ctx = Context(store=Store(initialised.store.url), operator=f"办公室{committee}")
+            with job(ctx, "test-write", {"committee": committee}) as current:
+                current.session.add(
+                    Applicant(
+                        **applicant_row(committee_seq=committee, id_number=f"33080219900101{number:03d}X")
+                    )
+                )
+                current.session.flush()
+                time.sleep(0.3)
+            ctx.store.dispose()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(seq, seq)) for seq in (3, 5, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    result = verify(initialised)
+    assert result.entries == 4
+    assert sorted(entry["options"]["committee"] for entry in list_entries(initialised)[1:]) == [3, 5, 7]
