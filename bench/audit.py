@@ -1,7 +1,8 @@
 """Prints how long the protected-state digest (taken by every writing job) and ``qzzc audit
 verify`` take on a SQLite store with 100,000 applicants and their verdicts.
 
-Run: .venv/bin/python bench/audit.py [N]
+Run: .venv/bin/python bench/audit.py [N] [POSTGRESQL_URL] (with a URL, in a fresh schema there,
+dropped afterwards).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import datetime as dt
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -21,9 +25,10 @@ from qzzc.store.db import Store
 from qzzc.store.models import Applicant, VerdictRecord
 
 
-def main(count: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        ctx = Context(store=Store(f"sqlite:///{Path(folder) / 'bench.db'}"), operator="bench")
+def main(count: int, url: str | None = None) -> None:
+    with tempfile.TemporaryDirectory() as folder, _schema(url) as server:
+        ctx = Context(store=Store(server or f"sqlite:///{Path(folder) / 'bench.db'}"), operator="bench")
+        print(f"store: {'PostgreSQL' if server else 'SQLite'}")
         init_store(ctx)
         with job(ctx, "bench-fill") as current:
             connection = current.session.connection()
@@ -69,6 +74,7 @@ def main(count: int) -> None:
             _state(ctx)
             print(f"  digest of {kind.name}: {time.perf_counter() - started:.3f} s")
         audit.KINDS = every
+        ctx.store.dispose()
 
 
 def _state(ctx: Context) -> None:
@@ -76,5 +82,29 @@ def _state(ctx: Context) -> None:
         protected_state(session.connection())
 
 
+@contextmanager
+def _schema(url: str | None) -> Iterator[str | None]:
+    if url is None:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_audit_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None)
