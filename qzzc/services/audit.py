@@ -95,9 +95,8 @@ def protected_state(connection: Connection) -> dict[str, Any]:
     One Core select per kind, in which the database writes each row as a JSON array
     (``json_array`` on SQLite, ``json_build_array`` on PostgreSQL) for the driver's cursor to hand
     over as one string: 100,000 applicants and verdicts take about 0.5 s on SQLite and 1.2 s on
-    PostgreSQL (bench/audit.py). The row texts
-    are each backend's own JSON, so a store's digests compare on its own backend (and on a SQLite
-    backup of it), not across backends.
+    PostgreSQL (bench/audit.py). The row texts are each backend's own JSON, so a store's digests
+    compare on its own backend (and on a SQLite backup of it), not across backends.
     """
     digests: dict[str, dict[str, str]] = {}
     cursor = connection.connection.cursor()
