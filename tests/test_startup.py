@@ -1,6 +1,7 @@
 """``qzzc --help`` stays fast: it loads none of the heavy libraries."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -22,3 +23,18 @@ def test_help_loads_no_heavy_library():
 def test_python_m_qzzc_runs():
     done = subprocess.run([sys.executable, "-m", "qzzc", "--version"], capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (0, "qzzc 0.1.0")
+
+
+def test_help_pages_are_chinese():
+    for args in (["--help"], ["import", "-h"], ["meeting", "show", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "qzzc", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "120"},
+        )
+        assert done.returncode == 0, done.stderr
+        assert "显示本帮助后退出。" in done.stdout
+        assert "选项" in done.stdout
+        assert "Show this message" not in done.stdout
+        assert "Options" not in done.stdout

@@ -61,6 +61,31 @@ def _chinese_help_panels() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    _chinese_help_option()
+
+
+HELP_OPTION_TEXT = "显示本帮助后退出。"
+
+
+def _chinese_help_option() -> None:
+    """The ``-h/--help`` option's own line in Chinese. Click (vendored in newer Typer) writes it
+    in English with no setting for it, so its help option is relabelled after it is made."""
+    try:
+        from typer._click.core import Command
+    except ImportError:  # Typer before 0.20 uses click itself
+        from click import Command
+    original = Command.get_help_option
+    if getattr(original, "_qzzc", False):
+        return
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+    get_help_option._qzzc = True  # type: ignore[attr-defined]
+    Command.get_help_option = get_help_option  # type: ignore[method-assign]
 
 
 def _fail(message: str, code: int) -> None:
