@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from operator import mul
 
 from qzzc.core.cells import CellInvalid
 from qzzc.core.text import squeeze
@@ -26,9 +25,14 @@ class IdNumber:
     gender: str  # 男 / 女
 
 
+# _DIGIT_WEIGHTS[i][c] is the weight of position i times digit c: one lookup per character.
+_DIGIT_WEIGHTS = tuple({str(digit): weight * digit for digit in range(10)} for weight in _WEIGHTS)
+_WELL_FORMED = re.compile(r"[0-9]{17}[0-9X]")
+
+
 def check_digit(first17: str) -> str:
     """Returns the GB 11643 check character for the first 17 digits."""
-    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
+    return _CHECK[sum(map(dict.__getitem__, _DIGIT_WEIGHTS, first17)) % 11]
 
 
 def parse_id_number(value: object) -> IdNumber:
@@ -37,18 +41,8 @@ def parse_id_number(value: object) -> IdNumber:
     A lower-case ``x`` is read as ``X``. A number cell (or its text, ``3.30802199001011E+17``)
     is refused: Excel keeps 15 significant digits, so the last ones are already lost.
     """
-    if isinstance(value, bool):
-        raise CellInvalid("不是身份证号")
-    if isinstance(value, int | float):
-        raise CellInvalid(LOST_DIGITS)
-    text = value if value.__class__ is str and len(value) == 18 and value.isascii() else squeeze(str(value))
-    text = text.upper()
-    if _SCIENTIFIC.match(text):
-        raise CellInvalid(LOST_DIGITS)
-    if len(text) != 18:
-        raise CellInvalid(f"应为 18 位，实为 {len(text)} 位")
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-        raise CellInvalid("前 17 位应为数字，末位为数字或 X")
+    # The common case, typed right, needs only its date and check digit tested.
+    text = value if value.__class__ is str and _WELL_FORMED.fullmatch(value) else _well_formed(value)
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
@@ -58,3 +52,19 @@ def parse_id_number(value: object) -> IdNumber:
     if check_digit(text[:17]) != text[17]:
         raise CellInvalid("校验位不符，请核对号码")
     return IdNumber(number=text, birth_date=birth, gender="男" if int(text[16]) % 2 else "女")
+
+
+def _well_formed(value: object) -> str:
+    """Returns a cell as 17 digits and a digit or ``X``, or raises ``CellInvalid`` saying why not."""
+    if isinstance(value, bool):
+        raise CellInvalid("不是身份证号")
+    if isinstance(value, int | float):
+        raise CellInvalid(LOST_DIGITS)
+    text = squeeze(str(value)).upper()
+    if _SCIENTIFIC.match(text):
+        raise CellInvalid(LOST_DIGITS)
+    if len(text) != 18:
+        raise CellInvalid(f"应为 18 位，实为 {len(text)} 位")
+    if not _WELL_FORMED.fullmatch(text):
+        raise CellInvalid("前 17 位应为数字，末位为数字或 X")
+    return text

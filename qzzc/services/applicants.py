@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Date, bindparam, func, select, update
 from sqlmodel import Session
 
 from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
@@ -185,14 +186,14 @@ def _record(row: ParsedRow, year: int, committee_seq: int, source: str) -> dict[
     return values
 
 
-_HASHED = (*FIELDS, *DERIVED)
+_HASHED = itemgetter(*FIELDS, *DERIVED)
 
 
 def data_hash(values: dict[str, Any]) -> str:
     """A digest of an applicant's imported data: equal exactly when every field is equal.
 
     ``repr`` of the tuple of str, int, float, bool, date and None values is exact and stable."""
-    return hashlib.blake2b(repr(tuple(values[key] for key in _HASHED)).encode(), digest_size=32).hexdigest()
+    return hashlib.blake2b(repr(_HASHED(values)).encode(), digest_size=32).hexdigest()
 
 
 def _existing(session: Session, year: int, committee_seq: int) -> dict[str, tuple[int, str]]:
@@ -258,18 +259,25 @@ def _bulk_insert(session: Session, records: list[dict[str, Any]]) -> None:
     marker = "?" if sqlite else "%s"
     columns = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{Applicant.__tablename__}" ({columns}) VALUES ({", ".join([marker] * len(names))})'
+    rows = list(map(itemgetter(*names), records))
     if sqlite:
-        rows = [
-            tuple(value.isoformat() if isinstance(value, dt.date) else value for value in record.values())
-            for record in records
-        ]
-    else:
-        rows = [tuple(record.values()) for record in records]
+        # Only the DATE columns need converting.
+        table = Applicant.__table__
+        dates = [index for index, name in enumerate(names) if isinstance(table.c[name].type, Date)]
+        rows = [_iso_dates(row, dates) for row in rows]
     cursor = connection.connection.dbapi_connection.cursor()
     try:
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def _iso_dates(row: tuple[Any, ...], indexes: list[int]) -> tuple[Any, ...]:
+    cells = list(row)
+    for index in indexes:
+        if cells[index] is not None:
+            cells[index] = cells[index].isoformat()
+    return tuple(cells)
 
 
 def _stale_settlements(session: Session, applicant_ids: list[int]) -> int:

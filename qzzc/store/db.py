@@ -24,6 +24,7 @@ from qzzc.errors import NotInitialised, StoreError, StoreTooNew
 from qzzc.store.models import SCHEMA_VERSION, Meta
 
 DEFAULT_PATH = "qzzc.db"
+CACHE_KIB = 64 * 1024
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -89,6 +90,9 @@ class Store:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # A 64 MiB page cache (the default is 2 MiB): a 100,000-applicant import then keeps
+            # its index pages in memory instead of spilling them mid-transaction.
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
