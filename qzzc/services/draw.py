@@ -486,7 +486,7 @@ def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
             outcome.problems.append(f"会议 {meeting_id} 没有任何抽取记录。")
         for record in records:
             problems = core.verify(stored_draw(record)) + _check_replacements(
-                record, _replacements(session, record.id)
+                record, replacements_of(session, record)
             )
             outcome.problems.extend(problems)
             outcome.draws.append(
@@ -569,15 +569,27 @@ class ReplaceOutcome:
 
 
 def current_members(record: Draw, replacements: Sequence[Replacement]) -> tuple[list[dict], list[dict]]:
-    """The members and the alternates left of a draw after its replacements, in order."""
-    members = [dict(m) for m in record.members]
-    alternates = [dict(a) for a in record.alternates]
+    """The members (in seat order) and the alternates left of a draw after its replacements (替补).
+
+    A replacement already reflected in ``record.members`` is not applied twice."""
+    members = [dict(member) for member in record.members]
+    alternates = [dict(alternate) for alternate in record.alternates]
     for replacement in replacements:
-        incoming = next(a for a in alternates if a["id_number"] == replacement.in_id_number)
-        alternates.remove(incoming)
-        place = next(i for i, m in enumerate(members) if m["id_number"] == replacement.out_id_number)
-        members[place] = incoming
+        seated = [member["id_number"] for member in members]
+        if replacement.out_id_number not in seated or replacement.in_id_number in seated:
+            continue
+        incoming = next((a for a in alternates if a["id_number"] == replacement.in_id_number), None)
+        if incoming is None:
+            incoming = {"id_number": replacement.in_id_number, "name": ""}
+        else:
+            alternates.remove(incoming)
+        members[seated.index(replacement.out_id_number)] = incoming
     return members, alternates
+
+
+def seated_members(record: Draw, replacements: Sequence[Replacement]) -> list[dict[str, Any]]:
+    """The members of a draw after its replacements, in seat order."""
+    return current_members(record, replacements)[0]
 
 
 def replace_member(
@@ -598,7 +610,7 @@ def replace_member(
         ).scalar_one_or_none()
         if record is None:
             raise QzzcError(f"会议 {meeting_id} 尚未抽取专家。")
-        replacements = _replacements(session, record.id)
+        replacements = replacements_of(session, record)
         members, alternates = current_members(record, replacements)
         leaving = next((m for m in members if m["id_number"] == id_number), None)
         if leaving is None:
@@ -653,9 +665,10 @@ def replace_member(
         )
 
 
-def _replacements(session: Session, draw_id: int) -> list[Replacement]:
+def replacements_of(session: Session, record: Draw) -> list[Replacement]:
+    """The replacements made in a draw, in the order they were made."""
     return list(
-        session.execute(select(Replacement).where(Replacement.draw_id == draw_id).order_by(Replacement.id))
+        session.execute(select(Replacement).where(Replacement.draw_id == record.id).order_by(Replacement.id))
         .scalars()
         .all()
     )

@@ -34,7 +34,7 @@ from qzzc.core.workdays import OFFICIAL, Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context
-from qzzc.services.tally import replacements_of, seated_members
+from qzzc.services.draw import replacements_of, seated_members
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
 

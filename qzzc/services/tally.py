@@ -23,9 +23,10 @@ from qzzc.core.tally import (
 )
 from qzzc.errors import CellError, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
+from qzzc.services.draw import replacements_of, seated_members
 from qzzc.services.eligibility import eligible_applicants
 from qzzc.services.plan import committee as load_committee
-from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Tally, TallyResult
+from qzzc.store.models import Applicant, Draw, Expert, Meeting, Tally, TallyResult
 
 # -- reading a counts file ----------------------------------------------------------------------
 
@@ -90,25 +91,6 @@ def active_draw(session: Session, meeting: Meeting) -> Draw | None:
 
 def draws_of(session: Session, meeting: Meeting) -> list[Draw]:
     return list(session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)))
-
-
-def replacements_of(session: Session, draw: Draw) -> list[Replacement]:
-    return list(
-        session.exec(select(Replacement).where(Replacement.draw_id == draw.id).order_by(Replacement.id))
-    )
-
-
-def seated_members(draw: Draw, replacements: Sequence[Replacement]) -> list[dict[str, Any]]:
-    """The members of a draw after its replacements (替补), in seat order. A replacement already
-    reflected in ``draw.members`` is not applied twice."""
-    members = [dict(member) for member in draw.members]
-    pool = {member["id_number"]: dict(member) for member in [*draw.alternates, *draw.members]}
-    for replacement in replacements:
-        ids = [member["id_number"] for member in members]
-        if replacement.out_id_number in ids and replacement.in_id_number not in ids:
-            incoming = pool.get(replacement.in_id_number, {"id_number": replacement.in_id_number, "name": ""})
-            members[ids.index(replacement.out_id_number)] = incoming
-    return members
 
 
 # -- recording a tally --------------------------------------------------------------------------

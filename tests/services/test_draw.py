@@ -364,3 +364,20 @@ def test_a_seat_taken_behind_the_screening_is_a_chinese_refusal(initialised, mon
         "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
     )
     assert row_counts(initialised) == before
+
+
+def test_current_members_applies_each_replacement_once():
+    from types import SimpleNamespace
+
+    from qzzc.services.draw import current_members, seated_members
+
+    person = lambda number: {"id_number": number, "name": f"专家{number}"}  # noqa: E731
+    record = SimpleNamespace(
+        members=[person("1"), person("2"), person("3")], alternates=[person("4"), person("5")]
+    )
+    swap = lambda out, into: SimpleNamespace(out_id_number=out, in_id_number=into)  # noqa: E731
+    members, alternates = current_members(record, [swap("2", "4"), swap("2", "4"), swap("9", "5")])
+    assert [m["id_number"] for m in members] == ["1", "4", "3"]
+    assert [a["id_number"] for a in alternates] == ["5"]
+    assert seated_members(record, [swap("3", "5")]) == [person("1"), person("2"), person("5")]
+    assert [m["id_number"] for m in record.members] == ["1", "2", "3"]  # the record is not changed
