@@ -16,7 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
 from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
@@ -28,6 +28,7 @@ from qzzc.errors import CellError
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
 from qzzc.sheets.reader import ParsedRow, read_sheet
+from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
 
 # The imported fields, in the form's order; `id_number` carries the parsed IdNumber until stored.
@@ -228,7 +229,7 @@ def _write(
     at = now()
     table = Applicant.__table__
     if added:
-        _bulk_insert(session, [{**record, "imported_at": at} for record in added])
+        bulk_insert(session.connection(), table, [{**record, "imported_at": at} for record in added])
     if changed:
         columns = [*FIELDS, *DERIVED, "data_hash", "source_file", "source_row"]
         statement = (
@@ -247,37 +248,6 @@ def _write(
                 for record in changed
             ],
         )
-
-
-def _bulk_insert(session: Session, records: list[dict[str, Any]]) -> None:
-    """Inserts rows with the driver's own ``executemany``: SQLAlchemy's per-row processing costs
-    more than the database for 100,000 applicants. Values are given as SQLAlchemy would store
-    them (dates as ISO text on SQLite)."""
-    names = list(records[0])
-    connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    marker = "?" if sqlite else "%s"
-    columns = ", ".join(f'"{name}"' for name in names)
-    sql = f'INSERT INTO "{Applicant.__tablename__}" ({columns}) VALUES ({", ".join([marker] * len(names))})'
-    rows = list(map(itemgetter(*names), records))
-    if sqlite:
-        # Only the DATE columns need converting.
-        table = Applicant.__table__
-        dates = [index for index, name in enumerate(names) if isinstance(table.c[name].type, Date)]
-        rows = [_iso_dates(row, dates) for row in rows]
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
-
-
-def _iso_dates(row: tuple[Any, ...], indexes: list[int]) -> tuple[Any, ...]:
-    cells = list(row)
-    for index in indexes:
-        if cells[index] is not None:
-            cells[index] = cells[index].isoformat()
-    return tuple(cells)
 
 
 def _stale_settlements(session: Session, applicant_ids: list[int]) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, delete, insert, select, text
+from sqlalchemy import and_, case, delete, select, text
 from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
@@ -31,6 +31,7 @@ from qzzc.services.base import Context, job, read_input
 from qzzc.services.plan import committee as load_committee
 from qzzc.services.plan import committees as load_committees
 from qzzc.services.plan import ruleset as load_ruleset
+from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
 
 FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
@@ -212,7 +213,7 @@ def check_eligibility(
         result.timings["prepare"] = time.perf_counter() - clock
         clock = time.perf_counter()
         connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
-        connection.execute(insert(VerdictRecord.__table__), records)  # type: ignore[attr-defined]
+        bulk_insert(connection, VerdictRecord.__table__, records)  # type: ignore[arg-type]
         result.timings["write"] = time.perf_counter() - clock
         current.summary = {
             "year": year,

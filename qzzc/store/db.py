@@ -11,12 +11,16 @@ PostgreSQL the services take the row or table locks they need.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import JSON, Connection, Date, Engine, Table, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
@@ -214,3 +218,45 @@ class Store:
 def _first_line(error: Exception) -> str:
     text = str(getattr(error, "orig", None) or error)
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def bulk_insert(connection: Connection, table: Table, records: list[dict[str, Any]]) -> None:
+    """Inserts ``records`` (dicts with the same keys, in the same order) with the driver's own
+    ``executemany``: SQLAlchemy's per-row processing costs more than the database for 100,000
+    rows. Values are converted as SQLAlchemy itself would store them: JSON columns as
+    ``json.dumps`` text, and on SQLite dates as ISO text."""
+    if not records:
+        return
+    names = list(records[0])
+    sqlite = connection.dialect.name == "sqlite"
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
+        kind = table.c[name].type
+        if isinstance(kind, JSON):
+            converters.append((index, json.dumps))  # None too: SQLAlchemy stores JSON null
+        elif sqlite and isinstance(kind, Date):
+            converters.append((index, _iso))
+    rows: list[Any] = (
+        list(map(itemgetter(*names), records)) if len(names) > 1 else [(r[names[0]],) for r in records]
+    )
+    if converters:
+        rows = [_converted(row, converters) for row in rows]
+    marker = "?" if sqlite else "%s"
+    columns = ", ".join(f'"{name}"' for name in names)
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join([marker] * len(names))})'
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _converted(row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    cells = list(row)
+    for index, convert in converters:
+        cells[index] = convert(cells[index])
+    return tuple(cells)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()

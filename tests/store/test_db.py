@@ -70,3 +70,50 @@ def test_resolve_url_prefers_argument_then_environment(monkeypatch, tmp_path):
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
     assert resolve_url("arg.db") == f"sqlite:///{tmp_path / 'arg.db'}"
     assert resolve_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def _stored_text(session, table, key_column, key):
+    """Each column of one row as the database holds it, as text."""
+    from sqlalchemy import Text, cast
+
+    row = session.execute(
+        select(*[cast(column, Text) for column in table.c if column.name != "id"]).where(key_column == key)
+    ).one()
+    return list(row)
+
+
+def test_bulk_insert_stores_what_sqlalchemy_stores(initialised):
+    """The driver's executemany path writes JSON and dates exactly as a Core insert would."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from qzzc.store.db import bulk_insert
+    from qzzc.store.models import Applicant, Expert
+
+    expert = {
+        "id_number": "330802197001010011", "name": "专家甲", "unit": "衢州学院", "region": None,
+        "specialties": ["建筑设计", "给排水"], "title": "高级工程师", "title_level": "高级", "phone": None,
+        "status": "在库", "committees": [3, 4], "data_hash": "0" * 64, "imported_at": "2021-08-01T09:00:00",
+    }  # fmt: skip
+    applicant = {
+        "year": 2021, "committee_seq": 3, "id_number": "330802199001011234", "name": "张三", "gender": "男",
+        "birth_date": dt.date(1990, 1, 1), "unit": "衢州市建筑设计院", "specialty": "建筑设计",
+        "title": "工程师", "application_type": "正常申报", "education": "本科", "years_of_work": 5,
+        "current_title_date": None, "public_hours": 90.0, "professional_hours": 60.5,
+        "publicity_start": dt.date(2021, 9, 28), "fraud": False, "data_hash": "1" * 64,
+        "source_file": "a.xlsx", "source_row": 3, "imported_at": "2021-09-30T10:00:00",
+    }  # fmt: skip
+    tables = ((Expert.__table__, expert), (Applicant.__table__, applicant))
+    with initialised.store.writing() as session:
+        for table, record in tables:
+            session.execute(insert(table), [record])
+            bulk_insert(
+                session.connection(), table, [{**record, "id_number": record["id_number"][:-1] + "X"}]
+            )
+    with initialised.store.reading() as session:
+        for table, record in tables:
+            core = _stored_text(session, table, table.c.id_number, record["id_number"])
+            bulk = _stored_text(session, table, table.c.id_number, record["id_number"][:-1] + "X")
+            number = [column.name for column in table.c if column.name != "id"].index("id_number")
+            assert core[:number] + core[number + 1 :] == bulk[:number] + bulk[number + 1 :]
