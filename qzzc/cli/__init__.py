@@ -22,7 +22,7 @@ class QzzcGroup(TyperGroup):
     """The one place where errors become messages on stderr and exit codes (SPEC §2)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if ctx.parent is None and (not args or {"-h", "--help"} & set(args)):
+        if ctx.parent is None and (not args or {"-h", "--help"} & set(args) or self._bare_group(args)):
             _chinese_help_panels()
         try:
             return super().parse_args(ctx, args)
@@ -30,6 +30,19 @@ class QzzcGroup(TyperGroup):
             if _is_usage_error(error):
                 _usage(error)
             raise
+
+    def _bare_group(self, args: list[str]) -> bool:
+        """Whether ``args`` name a command group and nothing after it (``qzzc meeting``), which
+        shows the group's help."""
+        words, skip = [], False
+        for arg in args:
+            if skip:
+                skip = False
+            elif arg in ("--db", "--operator"):
+                skip = True
+            elif not arg.startswith("-"):
+                words.append(arg)
+        return len(words) == 1 and hasattr(self.commands.get(words[0]), "commands")
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -147,6 +160,9 @@ def translate_usage(message: str) -> str:
 
 def _usage(error: Any) -> None:
     """Prints a usage error in Chinese with where to find help, and exits 2."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        # `qzzc` or `qzzc meeting` alone: the help page is already shown, and is the answer.
+        raise typer.Exit(int(ExitCode.USAGE))
     command = error.ctx.command_path if getattr(error, "ctx", None) else "qzzc"
     sys.stderr.write(f"错误：命令用法有误：{translate_usage(error.format_message())}\n")
     sys.stderr.write(f"用 `{command} -h` 查看帮助。\n")

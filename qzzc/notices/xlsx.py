@@ -91,7 +91,7 @@ xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{{title}}</dc:title><dc:cr
 </cp:coreProperties>"""
 
 # XML 1.0 has no way to write these; a cell holding one keeps the rest of its text.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LINE_HEIGHT = 15.0  # points per line of 11-point 宋体
 TITLE_HEIGHT = 27.0  # points per line of the 16-point title
 
@@ -119,8 +119,13 @@ def _letters(count: int) -> list[str]:
     return letters
 
 
+def _xml(value: str) -> str:
+    """Text escaped for XML, without the characters XML cannot hold."""
+    return escape(_NOT_XML.sub("", value))
+
+
 def _text(value: str) -> str:
-    value = escape(_NOT_XML.sub("", value))
+    value = _xml(value)
     if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{value}</t></is>'
     return f"<is><t>{value}</t></is>"
@@ -225,7 +230,7 @@ def _workbook(sheet: str, header_row: int) -> str:
     return (
         f'{_DECLARATION}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
         '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f'<sheets><sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
+        f'<sheets><sheet name={quoteattr(_NOT_XML.sub("", sheet))} sheetId="1" r:id="rId1"/></sheets>'
         '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
         f"{escape(quoted)}!${header_row}:${header_row}</definedName></definedNames>"
         "</workbook>"
@@ -239,7 +244,7 @@ def write_table(table: Table, path: Path) -> None:
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
         "docProps/app.xml": _APP,
-        "docProps/core.xml": _CORE.format(title=escape(table.title)),
+        "docProps/core.xml": _CORE.format(title=_xml(table.title)),
         "xl/workbook.xml": _workbook(table.sheet, header_row),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
         "xl/styles.xml": _STYLES,
@@ -254,11 +259,20 @@ def write_table(table: Table, path: Path) -> None:
         with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as book:
             for name, text in parts.items():
                 book.writestr(name, text.encode("utf-8"))
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would have made it
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_pre_review(context: PreReviewContext, path: Path) -> None:

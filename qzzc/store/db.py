@@ -244,11 +244,9 @@ def bulk_insert(connection: Connection, table: Table, records: list[dict[str, An
     marker = "?" if sqlite else "%s"
     columns = ", ".join(f'"{name}"' for name in names)
     sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join([marker] * len(names))})'
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
+    # exec_driver_sql hands the rows to the cursor's executemany untouched, and turns a database
+    # error (a full disk, a lost server) into SQLAlchemy's, which the store reports in Chinese.
+    connection.exec_driver_sql(sql, rows)
 
 
 def _converted(row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:

@@ -110,3 +110,37 @@ def test_replaces_a_file_whole(tmp_path):
 def test_missing_folder_is_a_message(tmp_path):
     with pytest.raises(QzzcError, match=r"^无法写入文件 .*nowhere/notice.xlsx："):
         write_table(TABLE, tmp_path / "nowhere" / "notice.xlsx")
+
+
+def test_title_with_control_characters_still_makes_a_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "notice.xlsx"
+    write_table(Table("评前公示", "某\x0b评委会\udcff公示", [], ("序号",), [(1,)], []), path)
+    book = load_workbook(path)
+    assert book.active["A1"].value == "某评委会公示"
+    assert book.properties.title == "某评委会公示"
+
+
+def test_follows_the_umask(tmp_path):
+    import os
+
+    path = tmp_path / "notice.xlsx"
+    old = os.umask(0o077)
+    try:
+        write_table(TABLE, path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import qzzc.notices.xlsx as xlsx
+
+    def boom(*_args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(xlsx.os, "replace", boom)
+    with pytest.raises(RuntimeError):
+        write_table(TABLE, tmp_path / "notice.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -117,3 +117,29 @@ def test_bulk_insert_stores_what_sqlalchemy_stores(initialised):
             bulk = _stored_text(session, table, table.c.id_number, record["id_number"][:-1] + "X")
             number = [column.name for column in table.c if column.name != "id"].index("id_number")
             assert core[:number] + core[number + 1 :] == bulk[:number] + bulk[number + 1 :]
+
+
+def test_bulk_insert_failure_is_a_store_error(tmp_path):
+    """A database error in the bulk path (here a full disk) is reported, not an internal error."""
+    from sqlalchemy import text
+
+    from qzzc.errors import StoreError
+    from qzzc.services.base import Context
+    from qzzc.services.plan import init_store
+    from qzzc.store.db import bulk_insert
+    from qzzc.store.models import Expert
+
+    ctx = Context(store=Store(f"sqlite:///{tmp_path / 'full.db'}"), operator="测试员")
+    init_store(ctx)
+    record = {
+        "id_number": "", "name": "专家" * 500, "unit": "衢州学院", "specialties": [], "title": "高级工程师",
+        "title_level": "高级", "committees": [3], "data_hash": "0" * 64, "imported_at": "x", "status": "在库",
+    }  # fmt: skip
+    with pytest.raises(StoreError, match="database or disk is full"), ctx.store.writing() as session:
+        session.execute(text("PRAGMA max_page_count = 1"))
+        bulk_insert(
+            session.connection(),
+            Expert.__table__,
+            [{**record, "id_number": f"{index:018d}"} for index in range(2000)],
+        )
+    ctx.store.dispose()
