@@ -12,10 +12,9 @@ words. Characters XML cannot carry (control characters) are dropped.
 
 from __future__ import annotations
 
+import io
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from qzzc.core.notices import FilingFormContext, PreReviewContext, ResultContext
-from qzzc.errors import QzzcError
+from qzzc.files import write_file
 from qzzc.sheets.writer import width_of
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -226,19 +225,20 @@ def worksheet(table: Table) -> tuple[str, int]:
 
 
 def _workbook(sheet: str, header_row: int) -> str:
+    sheet = _NOT_XML.sub("", sheet)
     quoted = "'" + sheet.replace("'", "''") + "'"
     return (
         f'{_DECLARATION}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
         '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f'<sheets><sheet name={quoteattr(_NOT_XML.sub("", sheet))} sheetId="1" r:id="rId1"/></sheets>'
+        f'<sheets><sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
         '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
         f"{escape(quoted)}!${header_row}:${header_row}</definedName></definedNames>"
         "</workbook>"
     )
 
 
-def write_table(table: Table, path: Path) -> None:
-    """Writes ``table`` as a one-sheet workbook at ``path``, whole or not at all."""
+def workbook(table: Table) -> bytes:
+    """Returns ``table`` as the bytes of a one-sheet xlsx workbook."""
     sheet, header_row = worksheet(table)
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -250,29 +250,16 @@ def write_table(table: Table, path: Path) -> None:
         "xl/styles.xml": _STYLES,
         "xl/worksheets/sheet1.xml": sheet,
     }
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as book:
-            for name, text in parts.items():
-                book.writestr(name, text.encode("utf-8"))
-        os.chmod(temporary, 0o666 & ~_umask())  # as open() would have made it
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            book.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def write_table(table: Table, path: Path) -> None:
+    """Writes ``table`` as a one-sheet workbook at ``path``, whole or not at all."""
+    write_file(path, workbook(table))
 
 
 def write_pre_review(context: PreReviewContext, path: Path) -> None:

@@ -220,7 +220,7 @@ def sample_experts(rng: random.Random) -> list[dict[str, object]]:
 def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dict[str, object]]) -> None:
     from openpyxl import Workbook
 
-    from qzzc.sheets.writer import set_value
+    from qzzc.sheets.writer import save, set_value
 
     book = Workbook()
     sheet = book.active
@@ -233,7 +233,7 @@ def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dic
         for column, header in enumerate(headers, start=1):
             value = row.get(header)
             set_value(sheet.cell(row=line, column=column), value if value != "" else None)
-    book.save(path)
+    save(book, path)
 
 
 def _write_csv(path: Path, headers: tuple[str, ...], rows: list[dict[str, object]], encoding: str) -> None:

@@ -459,6 +459,8 @@ def export_verdicts(result: CheckResult, path: Path) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    from qzzc.sheets.writer import save
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("资格审查")
 
@@ -490,10 +492,7 @@ def export_verdicts(result: CheckResult, path: Path) -> int:
             notes,
         ]
         sheet.append([cell(value) for value in row])
-    try:
-        book.save(path)
-    except OSError as error:
-        raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
+    save(book, path)
     return len(result.applicants)
 
 

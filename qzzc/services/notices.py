@@ -32,6 +32,7 @@ from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import RuleSet
 from qzzc.core.workdays import OFFICIAL, Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
+from qzzc.files import write_file
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context
 from qzzc.services.draw import replacements_of, seated_members
@@ -84,11 +85,7 @@ def render_notice(
     else:
         from qzzc.notices.render import render_text
 
-        text = render_text(kind, suffix, context, template)
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise QzzcError(f"无法写入文件 {out}：{error.strerror or error}") from None
+        write_file(out, render_text(kind, suffix, context, template).encode("utf-8"))
     rows = len(getattr(context, "applicants", ()))
     return NoticeResult(kind, out, rows, getattr(context, "period", None))
 

@@ -3,12 +3,13 @@ text, and templates carry drop-down lists and text-formatted ID columns."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qzzc.core.forms import Column
-from qzzc.errors import QzzcError
+from qzzc.files import write_file
 
 FORMULA_START = ("=", "+", "-", "@")
 TEMPLATE_ROWS = 1000
@@ -27,11 +28,10 @@ def set_value(cell: Any, value: object) -> None:
 
 
 def save(book: Any, path: Path) -> None:
-    """Saves a workbook, or raises ``QzzcError`` naming the file."""
-    try:
-        book.save(path)
-    except OSError as error:
-        raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
+    """Saves an openpyxl workbook, whole or not at all, or raises ``QzzcError`` naming the file."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_file(path, buffer.getvalue())
 
 
 def width_of(text: str) -> float:

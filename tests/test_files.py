@@ -1,0 +1,49 @@
+"""Files a command makes are written whole or not at all (``qzzc.files.write_file``)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import qzzc.files
+from qzzc.errors import QzzcError
+from qzzc.files import write_file
+
+DATA = "衢州市2021年度职称评审评前公示\n".encode()
+
+
+def test_replaces_a_file_whole(tmp_path):
+    path = tmp_path / "notice.md"
+    path.write_bytes(b"old")
+    write_file(path, DATA)
+    assert path.read_bytes() == DATA
+    assert [item.name for item in tmp_path.iterdir()] == ["notice.md"]
+
+
+def test_missing_folder_is_a_message(tmp_path):
+    with pytest.raises(QzzcError, match=r"^无法写入文件 .*nowhere/notice.xlsx："):
+        write_file(tmp_path / "nowhere" / "notice.xlsx", DATA)
+
+
+def test_follows_the_umask(tmp_path):
+    path = tmp_path / "notice.xlsx"
+    old = os.umask(0o077)
+    try:
+        write_file(path, DATA)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_failure_leaves_no_temporary_file_and_the_old_file(tmp_path, monkeypatch):
+    def boom(*_args):
+        raise RuntimeError("boom")
+
+    path = tmp_path / "notice.xlsx"
+    path.write_bytes(b"old")
+    monkeypatch.setattr(qzzc.files.os, "replace", boom)
+    with pytest.raises(RuntimeError):
+        write_file(path, DATA)
+    assert [item.name for item in tmp_path.iterdir()] == ["notice.xlsx"]
+    assert path.read_bytes() == b"old"
