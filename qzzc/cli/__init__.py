@@ -22,27 +22,12 @@ class QzzcGroup(TyperGroup):
     """The one place where errors become messages on stderr and exit codes (SPEC §2)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if ctx.parent is None and (not args or {"-h", "--help"} & set(args) or self._bare_group(args)):
-            _chinese_help_panels()
         try:
             return super().parse_args(ctx, args)
         except Exception as error:
             if _is_usage_error(error):
                 _usage(error)
             raise
-
-    def _bare_group(self, args: list[str]) -> bool:
-        """Whether ``args`` name a command group and nothing after it (``qzzc meeting``), which
-        shows the group's help."""
-        words, skip = [], False
-        for arg in args:
-            if skip:
-                skip = False
-            elif arg in ("--db", "--operator"):
-                skip = True
-            elif not arg.startswith("-"):
-                words.append(arg)
-        return len(words) == 1 and hasattr(self.commands.get(words[0]), "commands")
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -63,9 +48,36 @@ class QzzcGroup(TyperGroup):
             )
 
 
-def _chinese_help_panels() -> None:
-    """Help pages speak Chinese too. Patched only when help is shown, so that other runs do not
+HELP_OPTION_TEXT = "显示本帮助后退出。"
+
+
+def _chinese_help() -> None:
+    """Help pages speak Chinese. Every help page (``-h``, a group named alone, ``qzzc`` alone) is
+    made by ``Command.get_help``, and the ``-h/--help`` line by ``Command.get_help_option``, which
+    click (vendored in newer Typer) writes in English with no setting for it; both are wrapped
+    once here. Typer's panel titles are set only when a page is made, so that other runs do not
     import rich."""
+    try:
+        from typer._click.core import Command
+    except ImportError:  # Typer before 0.20 uses click itself
+        from click import Command
+    get_help, get_help_option = Command.get_help, Command.get_help_option
+
+    def chinese_help(self: Any, ctx: Any) -> str:
+        _chinese_help_panels()
+        return get_help(self, ctx)
+
+    def chinese_help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+    Command.get_help = chinese_help  # type: ignore[method-assign]
+    Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
+
+
+def _chinese_help_panels() -> None:
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
@@ -74,31 +86,6 @@ def _chinese_help_panels() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-    _chinese_help_option()
-
-
-HELP_OPTION_TEXT = "显示本帮助后退出。"
-
-
-def _chinese_help_option() -> None:
-    """The ``-h/--help`` option's own line in Chinese. Click (vendored in newer Typer) writes it
-    in English with no setting for it, so its help option is relabelled after it is made."""
-    try:
-        from typer._click.core import Command
-    except ImportError:  # Typer before 0.20 uses click itself
-        from click import Command
-    original = Command.get_help_option
-    if getattr(original, "_qzzc", False):
-        return
-
-    def get_help_option(self: Any, ctx: Any) -> Any:
-        option = original(self, ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
-
-    get_help_option._qzzc = True  # type: ignore[attr-defined]
-    Command.get_help_option = get_help_option  # type: ignore[method-assign]
 
 
 def _fail(message: str, code: int) -> None:
@@ -235,6 +222,7 @@ def _register() -> None:
 
 
 _register()
+_chinese_help()
 
 
 def main() -> None:
