@@ -9,6 +9,7 @@ the same service a clerk's command does; nothing is faked.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import random
@@ -265,6 +266,19 @@ def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: in
     return rows
 
 
+def _demo_store(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` was written by the demo alone: every audit entry's
+    operator is 演示. Anything else (an office's store, a file that is not a store) is kept."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            others = connection.execute("SELECT COUNT(*) FROM audit_entries WHERE operator != '演示'")
+            return others.fetchone()[0] == 0
+    except sqlite3.Error:
+        return False
+
+
 def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
     """Runs the whole flow in a fresh store ``folder/qzzc.db`` and writes every document under
     ``folder/公告``. A store left there by an earlier demo is replaced. Returns what was made."""
@@ -284,6 +298,11 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         raise QzzcError(f"无法创建文件夹 {folder}：{error.strerror or error}") from None
     store_path = folder / "qzzc.db"
     if store_path.exists():
+        if not _demo_store(store_path):
+            raise QzzcError(
+                f"{store_path} 不是演示生成的数据库（其中有非演示的操作记录），不会删除它。"
+                "请用 --out 指定另一个文件夹。"
+            )
         store_path.unlink()
         say(f"已删除上次演示留下的数据库 {store_path}")
     ctx = Context(store=Store(resolve_url(str(store_path))), operator="演示")

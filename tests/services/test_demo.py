@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from qzzc.services.demo import run_demo
 
 DOCUMENTS = [
@@ -35,3 +37,24 @@ def test_demo_is_deterministic_and_replaces_its_store(tmp_path):
         assert (tmp_path / "a" / "公告" / name).read_text(encoding="utf-8") == (
             tmp_path / "b" / "公告" / name
         ).read_text(encoding="utf-8")
+
+
+def test_demo_keeps_a_store_that_is_not_its_own(tmp_path):
+    import shutil
+
+    from qzzc.errors import QzzcError
+    from qzzc.services.demo import run_demo
+
+    run_demo(tmp_path / "a", lambda _text: None)
+    office = tmp_path / "office"
+    office.mkdir()
+    shutil.copy(tmp_path / "a" / "qzzc.db", office / "qzzc.db")
+    import sqlite3
+
+    with sqlite3.connect(office / "qzzc.db") as connection:
+        connection.execute("UPDATE audit_entries SET operator = '张科长'")
+    before = (office / "qzzc.db").read_bytes()
+    with pytest.raises(QzzcError, match="不是演示生成的数据库"):
+        run_demo(office, lambda _text: None)
+    assert (office / "qzzc.db").read_bytes() == before
+    run_demo(tmp_path / "a", lambda _text: None)  # its own store is replaced
