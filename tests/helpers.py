@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from typer.testing import CliRunner
+
+
+@contextmanager
+def writing(ctx, command: str = "test-setup") -> Iterator:
+    """A session that writes as qzzc's commands do: in one job, sealed by an audit entry, so that
+    later jobs and ``audit verify`` accept the store."""
+    from qzzc.services.base import job
+
+    with job(ctx, command) as current:
+        yield current.session
 
 
 def run_cli(*args: str, input: str | None = None):
@@ -67,7 +80,7 @@ def add_applicants(ctx, *rows: dict) -> None:
 
     from qzzc.store.models import Applicant
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         for row in rows:
             found = session.exec(
                 select(Applicant).where(
@@ -114,7 +127,7 @@ def add_meeting(
 
     from qzzc.store.models import Draw, Meeting
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         meeting = Meeting(
             year=year,
             committee_seq=committee_seq,
@@ -148,7 +161,7 @@ def add_verdicts(ctx, verdict: str = "eligible", **where) -> None:
 
     from qzzc.store.models import Applicant, VerdictRecord
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         for applicant in session.exec(select(Applicant)):
             if any(getattr(applicant, key) != value for key, value in where.items()):
                 continue
@@ -271,7 +284,7 @@ def add_experts(ctx, *rows: dict) -> None:
     """Stores experts (``expert_row`` dicts) in ``ctx``'s store."""
     from qzzc.store.models import Expert
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         for row in rows:
             session.add(Expert(**row))
 
@@ -282,7 +295,7 @@ def add_missing_verdicts(ctx, verdict: str = "eligible") -> None:
 
     from qzzc.store.models import Applicant, VerdictRecord
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         done = set(session.exec(select(VerdictRecord.applicant_id)))
         for applicant in session.exec(select(Applicant)):
             if applicant.id not in done:

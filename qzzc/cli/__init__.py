@@ -36,6 +36,8 @@ class QzzcGroup(TyperGroup):
             _fail(error.message, error.exit_code)
         except KeyboardInterrupt:
             _fail("已中断，本次操作未写入任何数据。", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as error:
             if _is_usage_error(error):
                 _usage(error)
@@ -46,6 +48,15 @@ class QzzcGroup(TyperGroup):
                 "这是程序缺陷，请把所用命令告知开发人员；设置环境变量 QZZC_DEBUG=1 可显示详细信息。",
                 ExitCode.REFUSED,
             )
+
+
+def _reader_gone() -> None:
+    """The program reading stdout stopped early (``qzzc audit --json | head``): that is not an
+    error of ours. Output goes nowhere from now on, so that Python's final flush stays quiet, as
+    the Python documentation advises (signal module, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(ExitCode.REFUSED)
 
 
 HELP_OPTION_TEXT = "显示本帮助后退出。"

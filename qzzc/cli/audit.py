@@ -63,7 +63,9 @@ def verify(
     ctx: typer.Context,
     head: Annotated[
         str | None,
-        typer.Option("--head", help="此前记下的审计记录哈希：核验它仍在日志中。"),
+        typer.Option(
+            "--head", help="此前记下的审计记录哈希（完整 64 位，或前 12 位以上）：核验它仍在日志中。"
+        ),
     ] = None,
 ) -> None:
     """核验审计日志的哈希链，并核对审查结论、专家抽取、计票等数据与日志记录一致；发现改动则退出码为 1。"""
@@ -82,6 +84,21 @@ def verify(
     console.print(
         f"最新记录的哈希：{result.head}（可记入会议记录或备案表，日后用 --head 核验）", markup=False
     )
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option("--reason", help="改动的原因与批准人，记入审计日志（必填）。")],
+) -> None:
+    """确认经核实的外部改动：把 qzzc 之外改动了哪些数据及原因记入审计日志，此后可继续操作。"""
+    from qzzc.services.audit import accept as accept_changes
+
+    result = accept_changes(context(ctx), reason)
+    console = out()
+    console.print(f"已记入审计日志第 {result.entry} 条，确认以下改动：", markup=False)
+    for change in result.changes:
+        console.print(f"  {change}", markup=False)
 
 
 def backup(

@@ -54,6 +54,12 @@ def state_record(digests: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     }
 
 
+def empty_state(kinds: list[str]) -> dict[str, Any]:
+    """The ``state_record`` of a store holding none of ``kinds``: what is expected before the
+    first audit entry."""
+    return state_record({kind: {} for kind in kinds})
+
+
 @dataclass(frozen=True)
 class StateChange:
     """One group of protected records that no longer matches what the last audit entry recorded.

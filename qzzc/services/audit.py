@@ -7,14 +7,24 @@ replacements, tallies and tally results. ``verify`` recomputes the chain link by
 current digest against the last entry's, so an entry deleted, edited or reordered, or a protected
 record changed behind qzzc's back, is found and named.
 
+A change cannot be laundered by the next command: before a job writes anything it checks that the
+protected records are still as the last entry recorded them, and that the last entry is the one
+the store's head marker (``meta.audit_head``, updated with every entry) names, so that a deleted
+last entry shows. If not, the job is refused (``Tampered``) and nothing is written, until the
+office restores a backup or a responsible person records the change with ``qzzc audit accept
+--reason`` (``accept``), an entry that names every changed group and the reason, for the
+inspectors to see.
+
 What the chain cannot show alone: someone able to rewrite the whole store can rewrite the whole
-chain too. ``qzzc audit verify`` therefore prints the head hash, for the office to note down
-(in the minutes, on the filing form); ``--head HASH`` later proves that entry is still in the chain.
+chain and the marker too. ``qzzc audit verify`` therefore prints the head hash, for the office to
+note down (in the minutes, on the filing form); ``--head HASH`` later proves that entry is still in
+the chain.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,14 +37,16 @@ from qzzc.core.audit import (
     ChainProblem,
     StateChange,
     compare_states,
+    empty_state,
     file_digest,
     group_digest,
     state_record,
     verify_chain,
 )
-from qzzc.errors import QzzcError, StoreError
-from qzzc.services.base import Context, job, now
+from qzzc.errors import QzzcError, StoreError, UsageError
+from qzzc.services.base import HEAD_KEY, Context, job, now
 from qzzc.store.models import (
+    HEAD_MARKER_SINCE,
     Applicant,
     AuditEntry,
     CommitteeRecord,
@@ -136,10 +148,16 @@ def _group_name(key: tuple[Any, ...]) -> str:
 
 
 def list_entries(ctx: Context) -> list[dict[str, Any]]:
-    """Returns every audit entry, oldest first, as plain dicts (the state's digest left out)."""
+    """Returns every audit entry, oldest first, as plain dicts: every key its hash covers
+    (``qzzc.core.audit.BODY_KEYS``, the state's digest included) and ``prev_hash``, ``hash``, so
+    that anyone can recompute the chain from the export."""
     with ctx.store.reading() as session:
-        rows = session.connection().execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
-        return [{key: row[key] for key in row if key != "state"} for row in rows]
+        return _entries(session.connection())
+
+
+def _entries(connection: Connection) -> list[dict[str, Any]]:
+    rows = connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
+    return [dict(row) for row in rows]
 
 
 def _entry_columns() -> list[Any]:
@@ -173,57 +191,168 @@ class AuditFailed(QzzcError):
         lines = [f"审计核验未通过，发现 {len(result.problems)} 处问题："]
         lines += [f"  {problem}" for problem in result.problems]
         lines.append("数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。")
+        if result.state and len(result.state) == len(result.problems):
+            lines.append('改动经核实无误的，由负责人运行 qzzc audit accept --reason "原因" 记入审计日志。')
         super().__init__("\n".join(lines))
 
 
 def verify(ctx: Context, head: str | None = None) -> Verification:
-    """Checks a SQLite file's integrity, recomputes the chain and the protected records' digest
-    against the last entry's.
+    """Checks a SQLite file's integrity, recomputes the chain, the head marker and the protected
+    records' digest against the last entry's.
 
-    Returns the result when everything holds; raises ``AuditFailed`` naming each problem otherwise
-    (and when ``head``, a hash noted down earlier, is not in the chain).
+    ``head`` is a hash noted down earlier, whole or its first 12 or more hex digits (as ``qzzc
+    audit`` shows it). Returns the result when everything holds; raises ``AuditFailed`` naming each
+    problem otherwise (and when ``head`` is not in the chain), ``UsageError`` for a ``head`` that
+    is not such a hash.
     """
+    wanted = _head_prefix(head) if head is not None else None
     with ctx.store.reading() as session:
         connection = session.connection()
-        entries = [
-            dict(row)
-            for row in connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
-        ]
         if connection.dialect.name == "sqlite":
             integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]
             if integrity != ["ok"]:
                 raise AuditFailed(
                     Verification(problems=[f"数据库文件未通过 SQLite 完整性检查：{'；'.join(integrity[:5])}"])
                 )
-        current = protected_state(connection)
+        entries = _entries(connection)
+        found = _findings(ctx, session, entries[-1] if entries else None)
+    result = Verification(entries=len(entries), state=found.changes)
+    result.chain = verify_chain(entries)
+    result.problems += [_describe_chain(problem) for problem in result.chain]
+    result.problems += found.problems
+    if entries:
+        result.head, result.last_at = entries[-1]["hash"], entries[-1]["at"]
+    if wanted is not None and not any(entry["hash"].startswith(wanted) for entry in entries):
+        result.problems.append(f"审计日志中没有哈希为 {wanted} 的记录：此前记下的记录已被删除或改动。")
+    if result.problems:
+        raise AuditFailed(result)
+    return result
+
+
+def _head_prefix(head: str) -> str:
+    value = head.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{12,64}", value):
+        raise UsageError("--head 应为此前记下的审计记录哈希：12 至 64 位十六进制数字（0–9、a–f）")
+    return value
+
+
+@dataclass
+class Findings:
+    """What differs between the store and its last audit entry: ``problems`` are Chinese lines;
+    ``tail`` is True when the last entries themselves are gone (only a backup can mend that)."""
+
+    problems: list[str] = field(default_factory=list)
+    changes: list[StateChange] = field(default_factory=list)
+    tail: bool = False
+
+
+def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findings:
+    """Compares the head marker with ``last`` (the last entry, as a dict) and the protected
+    records with the state ``last`` recorded, in ``session``'s transaction."""
+    connection = session.connection()
+    found = Findings()
+    version = ctx.store.schema_version(session) or 0
+    tail = _tail_problem(last, ctx.store.meta(session, HEAD_KEY), expected=version >= HEAD_MARKER_SINCE)
+    if tail:
+        found.problems.append(tail)
+        found.tail = True
+    recorded = last.get("state") if last else empty_state([kind.name for kind in KINDS])
+    if not recorded:
+        found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")  # type: ignore[index]
+        return found
+    changes = compare_states(recorded, protected_state(connection))
+    if changes is None:
+        found.problems.append("受保护的数据与最后一条审计记录不符，但无法定位到具体评委会或会议。")
+    elif changes:
         meetings = {
             row.id: (row.committee_seq, row.date)
             for row in connection.execute(select(Meeting.id, Meeting.committee_seq, Meeting.date))
         }
-    result = Verification(entries=len(entries))
-    result.chain = verify_chain(entries)
-    for problem in result.chain:
-        result.problems.append(_describe_chain(problem))
-    if entries:
-        last = entries[-1]
-        result.head, result.last_at = last["hash"], last["at"]
-        recorded = last.get("state") or {}
-        if not recorded:
-            result.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")
+        found.changes = changes
+        found.problems += [_describe_change(change, meetings, bool(last)) for change in changes]
+    return found
+
+
+def _tail_problem(last: dict[str, Any] | None, marker: str | None, *, expected: bool) -> str | None:
+    """Checks the head marker (``"seq:hash"`` of the last entry written) against the last entry."""
+    if marker is None:
+        return "审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。" if expected else None
+    seq_text, _, marked_hash = marker.partition(":")
+    if last is not None and (seq_text, marked_hash) == (str(last["seq"]), last["hash"]):
+        return None
+    last_seq = last["seq"] if last else 0
+    if seq_text.isdigit() and int(seq_text) > last_seq:
+        first, final = last_seq + 1, int(seq_text)
+        which = f"第 {first} 条" if first == final else f"第 {first}–{final} 条"
+        return f"审计日志末尾的记录（{which}）缺失（被删除）。"
+    return f"审计日志的末条标记（第 {seq_text} 条）与最后一条记录（第 {last_seq} 条）不符（记录被删除后补写，或标记被改动）。"
+
+
+class Tampered(QzzcError):
+    """A writing job found the store changed since the last audit entry, and wrote nothing."""
+
+    def __init__(self, found: Findings) -> None:
+        lines = ["数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据："]
+        lines += [f"  {problem}" for problem in found.problems]
+        if found.tail:
+            lines.append("请用最近的备份（qzzc backup 生成的文件）恢复数据库，再重新操作。")
         else:
-            changes = compare_states(recorded, current)
-            if changes is None:
-                result.problems.append("受保护的数据与最后一条审计记录不符，但无法定位到具体评委会或会议。")
-            else:
-                result.state = changes
-                result.problems += [_describe_change(change, meetings) for change in changes]
-    elif any(current["groups"].get(kind) for kind in ("verdicts", "draws", "tallies", "applicants")):
-        result.problems.append("审计日志为空，但数据库中有申报人、审查结论、抽取或计票数据。")
-    if head is not None and head.strip().lower() not in {entry["hash"] for entry in entries}:
-        result.problems.append(f"审计日志中没有哈希为 {head.strip()} 的记录：此前记下的记录已被删除或改动。")
-    if result.problems:
-        raise AuditFailed(result)
-    return result
+            lines.append(
+                "请运行 qzzc audit verify 查看，并与最近的备份核对：改动不当的，用备份恢复；"
+                '改动经核实无误的，由负责人运行 qzzc audit accept --reason "原因" 记入审计日志后再操作。'
+            )
+        super().__init__("\n".join(lines))
+        self.found = found
+
+
+def check_unchanged(ctx: Context, session: Any) -> None:
+    """Raises ``Tampered`` unless the store is as its last audit entry left it; run by every
+    writing job before it writes (``qzzc.services.base.job``)."""
+    last = _last_entry(session)
+    found = _findings(ctx, session, last)
+    if found.problems:
+        raise Tampered(found)
+
+
+def _last_entry(session: Any) -> dict[str, Any] | None:
+    row = (
+        session.connection()
+        .execute(select(*_entry_columns()).order_by(AuditEntry.seq.desc()).limit(1))  # type: ignore[union-attr]
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    entry: int
+    changes: list[str]
+
+
+def accept(ctx: Context, reason: str) -> Accepted:
+    """Records in the audit chain that the protected records were changed outside qzzc and that
+    ``reason`` explains it: the entry names every changed group, and verify passes again.
+
+    Raises ``UsageError`` for a blank reason; ``QzzcError`` when nothing changed, or when the last
+    entries themselves are gone (a deleted record of what was done cannot be accepted: restore a
+    backup).
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UsageError("--reason 不能为空：请写明改动的原因和批准人")
+    with job(ctx, "audit accept", {"reason": reason}, guarded=False) as current:
+        last = _last_entry(current.session)
+        found = _findings(ctx, current.session, last)
+        if found.tail or last is None:
+            lines = ["审计日志末尾的记录缺失，不能用 accept 确认，未写入任何数据："]
+            lines += [f"  {problem}" for problem in found.problems or ["审计日志为空。"]]
+            lines.append("请用最近的备份（qzzc backup 生成的文件）恢复数据库。")
+            raise QzzcError("\n".join(lines))
+        if not found.problems:
+            raise QzzcError("数据与最后一条审计记录一致，没有需要确认的改动。")
+        current.summary = {"reason": reason, "changes": found.problems}
+        return Accepted(entry=last["seq"] + 1, changes=found.problems)
 
 
 _CHAIN_WORDS = {
@@ -239,7 +368,7 @@ def _describe_chain(problem: ChainProblem) -> str:
     return _CHAIN_WORDS[problem.what].format(seq=problem.seq, detail=problem.detail) + "。"
 
 
-def _describe_change(change: StateChange, meetings: dict[int, tuple[int, Any]]) -> str:
+def _describe_change(change: StateChange, meetings: dict[int, tuple[int, Any]], logged: bool = True) -> str:
     kind = KIND_LABELS[change.kind]
     if kind.group_label == "committee":
         year, _, seq = change.group.partition("/")
@@ -252,6 +381,8 @@ def _describe_change(change: StateChange, meetings: dict[int, tuple[int, Any]]) 
         where = f"{change.group} 年度的"
     else:
         where = ""
+    if not logged:
+        return f"{where}{kind.label}（{change.kind} 表）没有审计记录。"
     return f"{where}{kind.label}（{change.kind} 表）{_HOW[change.how]}，与审计记录不符。"
 
 
@@ -304,7 +435,12 @@ def backup(ctx: Context, directory: Path) -> Backup:
                 integrity = session.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
             if integrity != "ok":
                 raise StoreError(f"备份文件 {target} 未通过完整性检查：{integrity}")
-            checked = verify(copy)
+            try:
+                checked = verify(copy)
+            except AuditFailed as failed:
+                raise QzzcError(
+                    f"未备份：{failed.message}\n如需把现状留作证据，请直接复制数据库文件 {store.path}。"
+                ) from None
         finally:
             copy.store.dispose()
     except BaseException:

@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import QzzcError
 from qzzc.store.db import Store
-from qzzc.store.models import AuditEntry
+from qzzc.store.models import SCHEMA_VERSION, AuditEntry
+
+HEAD_KEY = "audit_head"  # meta key: "seq:hash" of the last audit entry written
 
 
 @dataclass(frozen=True)
@@ -89,20 +91,32 @@ def job(
     inputs: Mapping[str, bytes] | None = None,
     *,
     initialising: bool = False,
+    guarded: bool = True,
 ) -> Iterator[Job]:
     """Runs a writing job in one transaction and appends its audit entry in the same one.
 
     Everything the job wrote is committed together with its entry, or nothing is, whatever is
     raised. ``inputs`` maps each input file's name to its bytes, for their SHA-256.
+
+    Before the job writes, the store is checked to be as its last audit entry left it
+    (``qzzc.services.audit.check_unchanged``), so that no job builds on, and no entry seals, a
+    change made behind qzzc's back; a changed store raises ``Tampered``. Only ``audit accept``,
+    which records such a change, runs with ``guarded=False``.
     """
     transaction = ctx.store.transaction if initialising else ctx.store.writing
     try:
         with transaction() as session:
+            if not initialising or ctx.store.is_initialised(session):
+                _lock_chain(session)
+                if guarded:
+                    from qzzc.services.audit import check_unchanged
+
+                    check_unchanged(ctx, session)
             current = Job(session=session, at=now())
             yield current
             if current.discarded:
                 raise _Discarded
-            append_audit(
+            entry = append_audit(
                 session,
                 at=current.at,
                 operator=ctx.operator,
@@ -111,8 +125,19 @@ def job(
                 inputs=describe_inputs(inputs or {}),
                 summary=current.summary,
             )
+            ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
+            if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:
+                ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
     except _Discarded:
         pass
+
+
+def _lock_chain(session: Session) -> None:
+    """Makes writing jobs take turns from their start, so that the state a job checks and the
+    entry it chains onto are not changed by another job before it commits. SQLite's ``BEGIN
+    IMMEDIATE`` does this already; on PostgreSQL the audit table is locked."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(_text("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
 
 
 def append_audit(
@@ -125,16 +150,12 @@ def append_audit(
     inputs: Sequence[dict[str, str]],
     summary: dict[str, Any],
 ) -> AuditEntry:
-    """Appends one entry to the audit chain, hashed over the previous entry's hash."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Two offices appending at once must not both chain onto the same entry.
-        session.exec(  # type: ignore[call-overload]
-            _text("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE")
-        )
+    """Appends one entry to the audit chain, hashed over the previous entry's hash. The caller
+    holds the chain's lock (``job`` takes it first)."""
     last = session.exec(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
     prev_hash = last.hash if last else GENESIS
     seq = (last.seq or 0) + 1 if last else 1
-    # Taken after the lock above, so that the digest covers every job committed before this one.
+    # Under the chain's lock, so that the digest covers every job committed before this one.
     from qzzc.services.audit import protected_state
 
     state = protected_state(session.connection())

@@ -16,7 +16,10 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# 2: ``meta.audit_head`` names the last audit entry written (``qzzc.services.audit``). No table
+# changed; a version 1 store gains the marker with its next writing job.
+HEAD_MARKER_SINCE = 2
 
 
 class Meta(SQLModel, table=True):

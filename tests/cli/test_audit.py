@@ -23,6 +23,7 @@ def test_audit_lists_entries_as_json(cli_initialised):
         "options",
         "prev_hash",
         "seq",
+        "state",
         "summary",
     ]
     assert (entry["seq"], entry["command"], entry["prev_hash"]) == (1, "init", GENESIS)
@@ -85,6 +86,7 @@ def test_verify_fails_on_a_store_changed_behind_qzzcs_back(cli_initialised, db_p
         "错误：审计核验未通过，发现 1 处问题：\n"
         "  2021 年度的评审计划（committees 表）被改动，与审计记录不符。\n"
         "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。\n"
+        '改动经核实无误的，由负责人运行 qzzc audit accept --reason "原因" 记入审计日志。\n'
     )
 
 
@@ -155,3 +157,84 @@ def test_a_store_failing_sqlites_integrity_check_fails_verification(cli_initiali
         f"  数据库文件未通过 SQLite 完整性检查：{missing}\n"
         "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。\n"
     )
+
+
+def test_an_edited_verdict_after_a_years_flow_is_found_and_not_sealed(tmp_path):
+    """The issue's story: a whole year, one verdict edited in the SQLite file, then a clerk runs
+    the next command: it is refused, verify names the change, and only an accepted change (with
+    its reason on record) lets work go on."""
+    from helpers import run_cli
+
+    assert run_cli("demo", "--out", str(tmp_path / "demo")).exit_code == 0
+    db = tmp_path / "demo" / "qzzc.db"
+    with sqlite3.connect(db) as connection:
+        entries = connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+        connection.execute(
+            "UPDATE verdicts SET verdict = 'eligible', reasons = '[]' WHERE applicant_id = "
+            "(SELECT min(applicant_id) FROM verdicts WHERE verdict = 'ineligible')"
+        )
+    connection.close()
+    change = "2021 年度第 3 号评委会的资格审查结论（verdicts 表）被改动，与审计记录不符。"
+
+    verified = run_cli("--db", str(db), "audit", "verify")
+    assert verified.exit_code == 1
+    assert verified.stderr.splitlines()[:2] == ["错误：审计核验未通过，发现 1 处问题：", f"  {change}"]
+
+    checked = run_cli("--db", str(db), "check", "--committee", "3")
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines()[:2] == [
+        "错误：数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：",
+        f"  {change}",
+    ]
+    assert run_cli("--db", str(db), "audit", "verify").exit_code == 1  # still found
+
+    backed_up = run_cli("--db", str(db), "backup", str(tmp_path / "b"))
+    assert backed_up.exit_code == 1
+    assert backed_up.stderr.startswith("错误：未备份：审计核验未通过，发现 1 处问题：\n")
+    assert backed_up.stderr.endswith(f"如需把现状留作证据，请直接复制数据库文件 {db}。\n")
+    assert list((tmp_path / "b").iterdir()) == []
+
+    accepted = run_cli("--db", str(db), "--operator", "张科长", "audit", "accept", "--reason", "复核后更正")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert accepted.stdout.splitlines() == [
+        f"已记入审计日志第 {entries + 1} 条，确认以下改动：",
+        f"  {change}",
+    ]
+    assert run_cli("--db", str(db), "audit", "verify").exit_code == 0
+    assert run_cli("--db", str(db), "check", "--committee", "3").exit_code == 0
+
+
+def test_accept_needs_its_reason_option(cli_initialised):
+    result = cli_initialised("audit", "accept")
+    assert result.exit_code == 2
+    assert "--reason" in result.stderr
+
+
+def test_a_malformed_head_is_a_usage_error(cli_initialised):
+    result = cli_initialised("audit", "verify", "--head", "zzz")
+    assert result.exit_code == 2
+    assert result.stderr == "错误：--head 应为此前记下的审计记录哈希：12 至 64 位十六进制数字（0–9、a–f）\n"
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """``qzzc applicants list --json | head -c 100``: no traceback, no internal error."""
+    import subprocess
+    import sys
+
+    from helpers import many_form_rows, run_cli, write_csv
+
+    db = tmp_path / "q.db"
+    assert run_cli("--db", str(db), "init").exit_code == 0
+    data = write_csv(tmp_path / "many.csv", many_form_rows(600))
+    assert run_cli("--db", str(db), "import", str(data), "--committee", "3").exit_code == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qzzc", "--db", str(db), "applicants", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.read(100).startswith(b"[")
+    process.stdout.close()
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert stderr == ""

@@ -12,8 +12,17 @@ from helpers import applicant_row
 from sqlalchemy import text
 from sqlmodel import select
 
-from qzzc.errors import StoreError
-from qzzc.services.audit import AuditFailed, backup, count_entries, list_entries, verify
+from qzzc.core.audit import GENESIS
+from qzzc.errors import QzzcError, StoreError, UsageError
+from qzzc.services.audit import (
+    AuditFailed,
+    Tampered,
+    accept,
+    backup,
+    count_entries,
+    list_entries,
+    verify,
+)
 from qzzc.services.base import Context, job
 from qzzc.store.db import Store
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
@@ -99,7 +108,7 @@ def test_each_entry_records_the_state_after_its_job(initialised):
         assert protected_state(session.connection()) == after[1]
     assert after[1]["groups"]["verdicts"].keys() == {"2021/3", "2021/5"}
     assert after[1]["groups"]["draws"].keys() == {str(_meeting_id(initialised))}
-    assert "state" not in list_entries(initialised)[0]
+    assert [entry["state"] for entry in list_entries(initialised)] == after
 
 
 def _states(ctx) -> list[dict]:
@@ -173,11 +182,181 @@ def test_deleting_the_last_entry_shows_in_the_records(initialised):
     make_records(initialised)
     tamper(initialised, "DELETE FROM audit_entries WHERE seq = 2")
     problems = failure(initialised)
+    assert problems[0] == "审计日志末尾的记录（第 2 条）缺失（被删除）。"
     assert (
         "2021 年度第 3 号评委会的申报人（applicants 表）在最后一条审计记录之后被加入，与审计记录不符。"
         in problems
     )
-    assert len(problems) == 8
+    assert len(problems) == 9
+
+
+def test_deleting_a_last_entry_that_changed_nothing_is_found(initialised):
+    """A backup's entry changes no data: only the head marker shows it is gone."""
+    make_records(initialised)
+    with job(initialised, "test-note"):
+        pass
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq = 3")
+    assert failure(initialised) == ["审计日志末尾的记录（第 3 条）缺失（被删除）。"]
+
+
+def test_deleting_the_last_two_entries_names_both(initialised):
+    make_records(initialised)
+    make_records_again(initialised)
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq >= 2")
+    assert failure(initialised)[0] == "审计日志末尾的记录（第 2–3 条）缺失（被删除）。"
+
+
+def test_an_edited_head_marker_is_found(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE meta SET value = '2:abc' WHERE key = 'audit_head'")
+    assert failure(initialised) == [
+        "审计日志的末条标记（第 2 条）与最后一条记录（第 2 条）不符（记录被删除后补写，或标记被改动）。"
+    ]
+    tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
+    assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
+
+
+def test_a_version_1_store_gains_the_marker_with_its_next_job(initialised):
+    """Stores written before the marker existed verify, and are upgraded by their next job."""
+    tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
+    tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    assert verify(initialised).entries == 1
+    make_records(initialised)
+    with initialised.store.reading() as session:
+        assert initialised.store.schema_version(session) == 2
+        assert initialised.store.meta(session, "audit_head") == f"2:{list_entries(initialised)[-1]['hash']}"
+    assert verify(initialised).entries == 2
+
+
+# -- a change behind qzzc's back is not sealed by the next job ---------------------------------
+
+
+def test_a_job_after_an_edit_is_refused_and_writes_nothing(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE tally_results SET yes = 5, no = 0")
+    meeting = _meeting_id(initialised)
+    with pytest.raises(Tampered) as caught, job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+    assert caught.value.message == (
+        "数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：\n"
+        f"  会议 {meeting}（第 3 号评委会，2021-10-15）的计票结果（tally_results 表）被改动，与审计记录不符。\n"
+        "请运行 qzzc audit verify 查看，并与最近的备份核对：改动不当的，用备份恢复；"
+        '改动经核实无误的，由负责人运行 qzzc audit accept --reason "原因" 记入审计日志后再操作。'
+    )
+    assert count_entries(initialised) == 2
+    assert len(failure(initialised)) == 1  # still found: the edit was not laundered
+
+
+def test_a_job_after_a_deleted_last_entry_is_refused(initialised):
+    make_records(initialised)
+    with job(initialised, "test-note"):
+        pass
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq = 3")
+    with pytest.raises(Tampered) as caught, job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+    assert caught.value.message.splitlines()[1:] == [
+        "  审计日志末尾的记录（第 3 条）缺失（被删除）。",
+        "请用最近的备份（qzzc backup 生成的文件）恢复数据库，再重新操作。",
+    ]
+    assert count_entries(initialised) == 2
+
+
+def test_a_job_on_a_store_with_data_but_no_entries_is_refused(initialised):
+    tamper(initialised, "DELETE FROM audit_entries")
+    tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
+    with pytest.raises(Tampered) as caught, job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+    assert caught.value.message.splitlines()[1:3] == [
+        "  审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。",
+        "  2021 年度的评审计划（committees 表）没有审计记录。",
+    ]
+
+
+def test_accept_records_the_changes_and_the_reason(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE applicants SET name = '张叁' WHERE committee_seq = 3")
+    accepted = accept(Context(store=initialised.store, operator="张科长"), "  更正姓名错字，\n经科务会批准 ")
+    change = "2021 年度第 3 号评委会的申报人（applicants 表）被改动，与审计记录不符。"
+    assert (accepted.entry, accepted.changes) == (3, [change])
+    last = list_entries(initialised)[-1]
+    assert (last["seq"], last["operator"], last["command"], last["options"], last["summary"]) == (
+        3,
+        "张科长",
+        "audit accept",
+        {"reason": "更正姓名错字， 经科务会批准"},
+        {"reason": "更正姓名错字， 经科务会批准", "changes": [change]},
+    )
+    assert verify(initialised).entries == 3
+    make_records_again(initialised)  # jobs run again
+    assert verify(initialised).entries == 4
+
+
+def test_accept_without_a_change_is_refused(initialised):
+    with pytest.raises(QzzcError) as caught:
+        accept(initialised, "无事")
+    assert caught.value.message == "数据与最后一条审计记录一致，没有需要确认的改动。"
+    assert count_entries(initialised) == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
+def test_accept_needs_a_reason(initialised, reason):
+    tamper(initialised, "UPDATE committees SET name = '假' WHERE seq = 4")
+    with pytest.raises(UsageError) as caught:
+        accept(initialised, reason)
+    assert caught.value.message == "--reason 不能为空：请写明改动的原因和批准人"
+    assert count_entries(initialised) == 1
+
+
+def test_accept_cannot_mend_a_deleted_last_entry(initialised):
+    make_records(initialised)
+    tamper(initialised, "DELETE FROM audit_entries WHERE seq = 2")
+    with pytest.raises(QzzcError) as caught:
+        accept(initialised, "想补上")
+    lines = caught.value.message.splitlines()
+    assert lines[0] == "审计日志末尾的记录缺失，不能用 accept 确认，未写入任何数据："
+    assert lines[1] == "  审计日志末尾的记录（第 2 条）缺失（被删除）。"
+    assert lines[-1] == "请用最近的备份（qzzc backup 生成的文件）恢复数据库。"
+    assert count_entries(initialised) == 1
+
+
+# -- the export -------------------------------------------------------------------------------
+
+
+def test_the_chain_can_be_recomputed_from_the_export_alone(initialised):
+    """What README tells an inspector: SHA-256 over the previous hash, a newline and the body's
+    JSON with sorted keys and no spaces, Chinese kept, in UTF-8."""
+    import hashlib
+    import json
+
+    make_records(initialised)
+    make_records_again(initialised)
+    exported = json.loads(json.dumps(list_entries(initialised), ensure_ascii=False, default=str))
+    previous = GENESIS
+    for entry in exported:
+        body = {
+            key: entry[key]
+            for key in ("seq", "at", "operator", "command", "options", "inputs", "summary", "state")
+        }
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert entry["prev_hash"] == previous
+        assert hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest() == entry["hash"]
+        previous = entry["hash"]
+    assert previous == verify(initialised).head
+
+
+def test_a_head_is_found_by_its_first_12_digits(initialised):
+    head = list_entries(initialised)[0]["hash"]
+    assert verify(initialised, head=head[:12].upper()).entries == 1
+    assert failure(initialised, head="0" * 12) == [
+        "审计日志中没有哈希为 000000000000 的记录：此前记下的记录已被删除或改动。"
+    ]
+
+
+@pytest.mark.parametrize("head", ["zzz", "abc", "f" * 65, "g" * 64, "3f5c…e21a"])
+def test_a_malformed_head_is_a_usage_error(initialised, head):
+    with pytest.raises(UsageError) as caught:
+        verify(initialised, head=head)
+    assert caught.value.message == "--head 应为此前记下的审计记录哈希：12 至 64 位十六进制数字（0–9、a–f）"
 
 
 def test_a_head_not_in_the_chain_is_reported(initialised):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 
 import pytest
-from helpers import add_applicants, add_meeting, add_verdicts, applicant_row, expert_member, row_counts
+from helpers import (
+    add_applicants,
+    add_meeting,
+    add_verdicts,
+    applicant_row,
+    expert_member,
+    row_counts,
+    writing,
+)
 from sqlmodel import select
 
 from qzzc.core.tally import QuorumNotMet
@@ -289,7 +297,7 @@ def test_confirmed_entry_is_recorded(initialised, meeting, tmp_path):
 
 
 def test_replacements_change_who_may_be_absent(initialised, meeting, tmp_path):
-    with initialised.store.writing() as session:
+    with writing(initialised) as session:
         session.add(
             Replacement(
                 draw_id=1,
@@ -330,7 +338,7 @@ def test_minutes_of_a_meeting(initialised, meeting, tmp_path):
     assert "phone" not in minutes["members"][0]
     from qzzc.store.models import Expert
 
-    with initialised.store.writing() as session:
+    with writing(initialised) as session:
         session.add(
             Expert(
                 id_number=member_id(1),
@@ -375,7 +383,7 @@ def test_two_clerks_at_once_record_one_tally(pg_url, tmp_path):
         except QzzcError as error:
             outcome["result"] = error.message
 
-    with ctx.store.writing() as session:
+    with writing(ctx) as session:
         session.exec(select(Meeting).where(Meeting.id == meeting).with_for_update()).one()
         thread = threading.Thread(target=second_clerk)
         thread.start()
@@ -393,7 +401,7 @@ def test_no_draw_and_no_applicants_are_refused(initialised, tmp_path):
     from qzzc.store.models import Meeting
 
     counts = write_csv(tmp_path / "计票.csv", GOOD)
-    with initialised.store.writing() as session:
+    with writing(initialised) as session:
         bare = Meeting(year=2021, committee_seq=3, date=dt.date(2021, 10, 8), created_at="2021-09-20")
         session.add(bare)
         session.flush()
@@ -412,7 +420,7 @@ def test_no_draw_and_no_applicants_are_refused(initialised, tmp_path):
 def test_a_redraw_seats_the_new_members_and_both_draws_are_in_the_minutes(initialised, meeting, tmp_path):
     from qzzc.store.models import Draw
 
-    with initialised.store.writing() as session:
+    with writing(initialised) as session:
         first = session.exec(select(Draw)).one()
         first.active = False
         session.add(first)
