@@ -262,46 +262,37 @@ def write_table(table: Table, path: Path) -> None:
     write_file(path, workbook(table))
 
 
-def write_pre_review(context: PreReviewContext, path: Path) -> None:
+def pre_review_table(context: PreReviewContext) -> Table:
     office = context.office
-    write_table(
-        Table(
-            "评前公示",
-            f"{office.committee}{office.year}年度职称评审评前公示",
-            [
-                f"公示期：{context.period.text}（{context.period.days}个工作日）。如有异议，请以书面实名形式向"
-                f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
-            ],
-            ("序号", "姓名", "性别", "工作单位", "申报资格", "申报专业"),
-            [(a.number, a.name, a.gender, a.unit, a.title, a.specialty) for a in context.applicants],
-            [f"{office.name}　{office.issued_text}"],
-        ),
-        path,
+    return Table(
+        "评前公示",
+        f"{office.committee}{office.year}年度职称评审评前公示",
+        [
+            f"公示期：{context.period.text}（{context.period.days}个工作日）。如有异议，请以书面实名形式向"
+            f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
+        ],
+        ("序号", "姓名", "性别", "工作单位", "申报资格", "申报专业"),
+        [(a.number, a.name, a.gender, a.unit, a.title, a.specialty) for a in context.applicants],
+        [f"{office.name}　{office.issued_text}"],
     )
 
 
-def write_result(context: ResultContext, path: Path) -> None:
+def result_table(context: ResultContext) -> Table:
     office = context.office
-    write_table(
-        Table(
-            "评审结果公示",
-            f"{office.committee}{office.year}年度职称评审结果公示",
-            [
-                f"评审会议：{context.meeting_date_text}。公示期：{context.period.text}（{context.period.days}个工作日）。"
-                f"如有异议，请以书面实名形式向{office.contact_unit}反映，联系电话：{office.contact_phone}。"
-            ],
-            ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
-            [
-                (a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result)
-                for a in context.applicants
-            ],
-            [f"{office.name}　{office.issued_text}"],
-        ),
-        path,
+    return Table(
+        "评审结果公示",
+        f"{office.committee}{office.year}年度职称评审结果公示",
+        [
+            f"评审会议：{context.meeting_date_text}。公示期：{context.period.text}（{context.period.days}个工作日）。"
+            f"如有异议，请以书面实名形式向{office.contact_unit}反映，联系电话：{office.contact_phone}。"
+        ],
+        ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
+        [(a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result) for a in context.applicants],
+        [f"{office.name}　{office.issued_text}"],
     )
 
 
-def write_filing_form(context: FilingFormContext, path: Path) -> None:
+def filing_form_table(context: FilingFormContext) -> Table:
     office = context.office
     absent = f"（缺席：{'、'.join(context.absent)}）" if context.absent else ""
     period = f"{context.period.text}（{context.period.days}个工作日）" if context.period else "（尚未公示）"
@@ -320,20 +311,17 @@ def write_filing_form(context: FilingFormContext, path: Path) -> None:
         "评委会组建单位（盖章）：　　　　　　　　日期：　　　年　　月　　日",
         f"{office.name}　{office.issued_text}",
     ]
-    write_table(
-        Table(
-            "评审结果备案表",
-            f"{office.year}年度职称评审结果备案表",
-            lead,
-            ("序号", "姓名", "工作单位", "申报资格", "同意", "不同意", "弃权", "通过所需", "结果"),
-            [
-                (a.number, a.name, a.unit, a.title, a.yes, a.no, a.abstain, a.needed, a.result)
-                for a in context.applicants
-            ],
-            foot,
-        ),
-        path,
+    return Table(
+        "评审结果备案表",
+        f"{office.year}年度职称评审结果备案表",
+        lead,
+        ("序号", "姓名", "工作单位", "申报资格", "同意", "不同意", "弃权", "通过所需", "结果"),
+        [
+            (a.number, a.name, a.unit, a.title, a.yes, a.no, a.abstain, a.needed, a.result)
+            for a in context.applicants
+        ],
+        foot,
     )
 
 
-WRITERS = {"pre-review": write_pre_review, "result": write_result, "filing-form": write_filing_form}
+TABLES = {"pre-review": pre_review_table, "result": result_table, "filing-form": filing_form_table}

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from qzzc.core.audit import file_digest
 from qzzc.core.notices import (
     FORMATS,
     TITLES,
@@ -34,7 +35,7 @@ from qzzc.core.workdays import OFFICIAL, Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import write_file
 from qzzc.services import plan as plan_service
-from qzzc.services.base import Context
+from qzzc.services.base import Context, job, read_input
 from qzzc.services.draw import replacements_of, seated_members
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
@@ -62,7 +63,9 @@ def render_notice(
     calendar: Calendar = OFFICIAL,
 ) -> NoticeResult:
     """Writes document ``kind`` to ``out`` (``.html``, ``.md`` or ``.xlsx``) and returns what it
-    wrote. Raises ``UsageError`` for a missing option or a format the document has not, and
+    wrote. The document is a step of the year's record: its audit entry holds the options, the
+    office template's SHA-256 and the file's, so that a published notice can be matched to the
+    store it came from. Raises ``UsageError`` for a missing option or a format the document has not, and
     ``QzzcError`` for a state that cannot give the document (no tally yet, …)."""
     suffix = out.suffix.lower()
     if kind not in TITLES:
@@ -71,23 +74,53 @@ def render_notice(
         raise UsageError(f"{TITLES[kind]}可输出为 {'、'.join(FORMATS[kind])} 文件，不能输出为「{out.name}」")
     if template is not None and suffix == ".xlsx":
         raise UsageError("--template 只用于 .html 和 .md 文件")
-    with ctx.store.reading() as session:
-        year = ctx.store.current_year(session)
-        rules = plan_service.ruleset(session, year)
-        days = days if days is not None else publicity_days(rules)
-        if days < 1:
-            raise UsageError("--days 应至少为 1")
-        context = _build(session, kind, year, rules, committee, meeting, start, days, issued, place, calendar)
-    if suffix == ".xlsx":
-        from qzzc.notices.xlsx import WRITERS
+    options = {
+        "kind": kind,
+        "out": str(out),
+        "committee": committee,
+        "meeting": meeting,
+        "start": start.isoformat() if start else None,
+        "days": days,
+        "date": issued.isoformat() if issued else None,
+        "place": place,
+        "template": str(template) if template else None,
+    }
+    inputs = {template.name: read_input(template)} if template is not None else {}
+    written = False
+    try:
+        with job(ctx, f"notice {kind}", options, inputs) as current:
+            session = current.session
+            year = ctx.store.current_year(session)
+            rules = plan_service.ruleset(session, year)
+            days = days if days is not None else publicity_days(rules)
+            if days < 1:
+                raise UsageError("--days 应至少为 1")
+            context = _build(
+                session, kind, year, rules, committee, meeting, start, days, issued, place, calendar
+            )
+            if suffix == ".xlsx":
+                from qzzc.notices.xlsx import TABLES, workbook
 
-        WRITERS[kind](context, out)
-    else:
-        from qzzc.notices.render import render_text
+                data = workbook(TABLES[kind](context))
+            else:
+                from qzzc.notices.render import render_text
 
-        write_file(out, render_text(kind, suffix, context, template).encode("utf-8"))
-    rows = len(getattr(context, "applicants", ()))
-    return NoticeResult(kind, out, rows, getattr(context, "period", None))
+                data = render_text(kind, suffix, context, template).encode("utf-8")
+            rows = len(getattr(context, "applicants", ()))
+            period = getattr(context, "period", None)
+            current.summary = {
+                "file": out.name,
+                "sha256": file_digest(data),
+                "rows": rows,
+                "period": period.text if period else None,
+            }
+            write_file(out, data)  # last: a file that cannot be written leaves no entry
+            written = True
+    except BaseException:
+        if written:  # the entry could not be committed: no file without its entry
+            out.unlink(missing_ok=True)
+        raise
+    return NoticeResult(kind, out, rows, period)
 
 
 def publicity_days(rules: RuleSet) -> int:

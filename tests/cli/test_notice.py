@@ -69,3 +69,44 @@ def test_2031_start_names_the_year(cli, store, tmp_path):
     result = cli("notice", "pre-review", "-c", "3", "--start", "2031-09-28", "-o", str(tmp_path / "a.md"))
     assert result.exit_code == 1
     assert result.stderr.startswith("错误：工作日历中没有 2031 年的法定节假日和调休安排")
+
+
+def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store, tmp_path):
+    import hashlib
+    import json
+
+    out = tmp_path / "结果公示.xlsx"
+    result = cli(
+        "notice", "result", "-m", str(store), "--start", "2021-10-21", "--date", "2021-10-20", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    entry = json.loads(cli("audit", "--json").stdout)[-1]
+    assert (entry["command"], entry["inputs"]) == ("notice result", [])
+    assert entry["options"] == {
+        "kind": "result",
+        "out": str(out),
+        "committee": None,
+        "meeting": store,
+        "start": "2021-10-21",
+        "days": None,
+        "date": "2021-10-20",
+        "place": None,
+        "template": None,
+    }
+    assert entry["summary"] == {
+        "file": "结果公示.xlsx",
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "rows": 2,
+        "period": "2021年10月21日至2021年10月27日",
+    }
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_a_notice_that_cannot_be_written_leaves_no_entry(cli, store, tmp_path):
+    import json
+
+    before = json.loads(cli("audit", "--json").stdout)
+    result = cli("notice", "announcement", "-c", "3", "-o", str(tmp_path / "无此目录" / "a.html"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"错误：无法写入文件 {tmp_path / '无此目录' / 'a.html'}：")
+    assert json.loads(cli("audit", "--json").stdout) == before
