@@ -1,5 +1,6 @@
-"""Prints how long the protected-state digest (taken by every writing job) and ``qzzc audit
-verify`` take on a SQLite store with 100,000 applicants and their verdicts.
+"""Prints how long the protected-state digest, an empty writing job (which takes it twice: the
+check before it writes and the entry after) and ``qzzc audit verify`` take on a SQLite store with
+100,000 applicants and their verdicts.
 
 Run: .venv/bin/python bench/audit.py [N] [POSTGRESQL_URL] (with a URL, in a fresh schema there,
 dropped afterwards).
@@ -57,6 +58,7 @@ def main(count: int, url: str | None = None) -> None:
             connection.execute(insert(VerdictRecord.__table__), verdicts)
         for label, run in (
             ("protected_state", lambda: _state(ctx)),
+            ("empty job (check before + entry after)", lambda: _empty_job(ctx)),
             ("audit verify", lambda: verify(ctx)),
         ):
             times = []
@@ -75,6 +77,11 @@ def main(count: int, url: str | None = None) -> None:
             print(f"  digest of {kind.name}: {time.perf_counter() - started:.3f} s")
         audit.KINDS = every
         ctx.store.dispose()
+
+
+def _empty_job(ctx: Context) -> None:
+    with job(ctx, "bench-empty"):
+        pass
 
 
 def _state(ctx: Context) -> None:

@@ -65,7 +65,17 @@ class ConfigError(QzzcError):
 
 
 class CalendarUnknown(QzzcError):
-    """A date lies outside the years the working-day calendar knows."""
+    """A date lies outside the years the working-day calendar knows: ``problem`` says which,
+    ``advice`` how to supply the year."""
+
+    def __init__(self, problem: str, advice: str = "") -> None:
+        super().__init__(f"{problem}。{advice}" if advice else problem)
+        self.problem = problem
+        self.advice = advice
+
+    def about(self, detail: str) -> CalendarUnknown:
+        """The same error with ``detail`` (who or what has such a date) after the problem."""
+        return CalendarUnknown(f"{self.problem}{detail}", self.advice)
 
 
 @dataclass(frozen=True)

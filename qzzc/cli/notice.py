@@ -19,6 +19,14 @@ Template = Annotated[
     Path | None,
     typer.Option("--template", help="使用本办公室自己的 Jinja2 模板（.html.j2 或 .md.j2）。", dir_okay=False),
 ]
+CalendarFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--calendar",
+        help="节假日文件（TOML），补充内置日历没有的年份的节假日和调休工作日。",
+        dir_okay=False,
+    ),
+]
 Committee = Annotated[int, typer.Option("--committee", "-c", help="评委会序号。")]
 Meeting = Annotated[int, typer.Option("--meeting", "-m", help="会议编号（见 qzzc draw-experts 的输出）。")]
 Start = Annotated[
@@ -67,6 +75,7 @@ def pre_review(
     days: Days = None,
     template: Template = None,
     issued: Issued = None,
+    calendar: CalendarFile = None,
 ) -> None:
     """评前公示：资格审查合格的申报人（不含身份证号），公示期和异议方式。"""
     from qzzc.services.notices import render_notice
@@ -80,6 +89,7 @@ def pre_review(
         days=days,
         template=template,
         issued=date_option(issued, "--date"),
+        calendar=calendar,
     )
     _done(result)
 
@@ -93,6 +103,7 @@ def result(
     days: Days = None,
     template: Template = None,
     issued: Issued = None,
+    calendar: CalendarFile = None,
 ) -> None:
     """评审结果公示：评审通过或推荐的申报人。"""
     from qzzc.services.notices import render_notice
@@ -107,6 +118,7 @@ def result(
             days=days,
             template=template,
             issued=date_option(issued, "--date"),
+            calendar=calendar,
         )
     )
 
@@ -121,6 +133,7 @@ def filing_form(
     place: Annotated[str | None, typer.Option("--place", help="会议地点。")] = None,
     template: Template = None,
     issued: Issued = None,
+    calendar: CalendarFile = None,
 ) -> None:
     """评审结果备案表：会议、执行委员会、每位申报人的得票和结果，留有签字盖章处。"""
     from qzzc.services.notices import render_notice
@@ -136,5 +149,6 @@ def filing_form(
             place=place,
             template=template,
             issued=date_option(issued, "--date"),
+            calendar=calendar,
         )
     )

@@ -16,7 +16,7 @@ import chinese_calendar
 
 from qzzc.errors import CalendarUnknown, ConfigError
 
-OVERRIDE_EXAMPLE = "year = 2031\\nholidays = [2031-01-01, …]\\nworkdays = [2031-01-26, …]"
+OVERRIDE_EXAMPLE = "  year = 2031\n  holidays = [2031-01-01, …]\n  workdays = [2031-01-26, …]"
 
 
 def _known_years() -> tuple[int, int]:
@@ -47,8 +47,9 @@ class Calendar:
             first, last = _known_years()
             raise CalendarUnknown(
                 f"工作日历中没有 {day.year} 年的法定节假日和调休安排（内置日历覆盖 {first}–{last} 年），"
-                f"无法计算 {day.isoformat()} 前后的工作日。请提供该年的节假日文件（TOML：{OVERRIDE_EXAMPLE}），"
-                "用 --calendar 文件 指定，或升级 chinesecalendar。"
+                f"无法计算 {day.isoformat()} 前后的工作日",
+                "请用 --calendar 文件 提供该年的节假日和调休安排，或升级 chinesecalendar。"
+                f"节假日文件为 TOML 文本，例如：\n{OVERRIDE_EXAMPLE}",
             ) from None
 
     def next_workday(self, day: dt.date) -> dt.date:

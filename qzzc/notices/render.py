@@ -40,14 +40,16 @@ def template_name(kind: str, suffix: str) -> str:
 
 
 @cache
-def _environment(extra: str | None):
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+def _environment(extra: str | None, html: bool):
+    """The environment for one output format: for HTML every template is autoescaped, whatever
+    an office named its own file (``公告.j2``, ``notice.htm``)."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
     loaders = [FileSystemLoader(extra)] if extra else []
     environment = Environment(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(templates_dir()))]),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        autoescape=html,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
@@ -73,10 +75,10 @@ def render_text(kind: str, suffix: str, context: Any, template: Path | None = No
     if template is not None:
         if not template.is_file():
             raise QzzcError(f"找不到模板文件：{template}")
-        environment = _environment(str(template.resolve().parent))
+        environment = _environment(str(template.resolve().parent), suffix == ".html")
         name = template.name
     else:
-        environment = _environment(None)
+        environment = _environment(None, suffix == ".html")
         name = template_name(kind, suffix)
     try:
         return environment.get_template(name).render(**context_vars(context))
@@ -88,6 +90,6 @@ def render_text(kind: str, suffix: str, context: Any, template: Path | None = No
         raise QzzcError(f"模板 {name} 有误：{error.message}") from None
 
 
-def environment():
+def environment(html: bool = True):
     """The environment of the bundled templates (for tests and tools)."""
-    return _environment(None)
+    return _environment(None, html)

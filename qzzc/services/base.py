@@ -9,14 +9,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
-from qzzc.errors import QzzcError
+from qzzc.errors import ConfigError, QzzcError
 from qzzc.store.db import Store
 from qzzc.store.models import SCHEMA_VERSION, AuditEntry
+
+if TYPE_CHECKING:
+    from qzzc.core.workdays import Calendar
 
 HEAD_KEY = "audit_head"  # meta key: "seq:hash" of the last audit entry written
 
@@ -77,6 +80,21 @@ def read_input(path: Path) -> bytes:
         raise QzzcError(f"没有权限读取文件：{path}") from None
     except OSError as error:
         raise QzzcError(f"无法读取文件 {path}：{error.strerror}") from None
+
+
+def read_calendar(path: Path | None) -> tuple[Calendar, dict[str, bytes]]:
+    """The official calendar, with the years of the override file at ``path`` on top (``--calendar``),
+    and the file's bytes by name, for the job's audit entry. Raises ``ConfigError`` for a bad file."""
+    from qzzc.core.workdays import OFFICIAL, parse_override
+
+    if path is None:
+        return OFFICIAL, {}
+    data = read_input(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name} 不是 UTF-8 编码的文本文件") from None
+    return parse_override(text, path.name), {path.name: data}
 
 
 def describe_inputs(files: Mapping[str, bytes]) -> list[dict[str, str]]:

@@ -25,9 +25,8 @@ from sqlmodel import Session
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
-from qzzc.core.workdays import OFFICIAL, Calendar, parse_override
-from qzzc.errors import CalendarUnknown, ConfigError, NotFound, QzzcError, UsageError
-from qzzc.services.base import Context, job, read_input
+from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
+from qzzc.services.base import Context, job, read_calendar
 from qzzc.services.plan import committee as load_committee
 from qzzc.services.plan import committees as load_committees
 from qzzc.services.plan import ruleset as load_ruleset
@@ -122,18 +121,6 @@ class CheckResult:
         return [applicant for applicant in self.applicants if applicant.unsettled]
 
 
-def read_calendar(path: Path | None) -> tuple[Calendar, dict[str, bytes]]:
-    """The official calendar, with the years of the override file at ``path`` on top."""
-    if path is None:
-        return OFFICIAL, {}
-    data = read_input(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path.name} 不是 UTF-8 编码的文本文件") from None
-    return parse_override(text, path.name), {path.name: data}
-
-
 def check_eligibility(
     ctx: Context, committee: int | None = None, calendar: Path | None = None, export: Path | None = None
 ) -> CheckResult:
@@ -203,9 +190,8 @@ def check_eligibility(
         ]
         if unknown:
             error, facts = unknown[0]
-            raise CalendarUnknown(
-                f"{error.message}（涉及 {len(unknown)} 名申报人的单位公示日期，"
-                f"如 {facts.name} {mask_id(facts.id_number)}）"
+            raise error.about(
+                f"（涉及 {len(unknown)} 名申报人的单位公示日期，如 {facts.name} {mask_id(facts.id_number)}）"
             )
         clock = time.perf_counter()
         with _no_gc():

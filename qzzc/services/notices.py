@@ -31,11 +31,11 @@ from qzzc.core.notices import (
 from qzzc.core.plan import Committee
 from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import RuleSet
-from qzzc.core.workdays import OFFICIAL, Calendar
+from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import write_file
 from qzzc.services import plan as plan_service
-from qzzc.services.base import Context, job, read_input
+from qzzc.services.base import Context, job, read_calendar, read_input
 from qzzc.services.draw import replacements_of, seated_members
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
@@ -60,10 +60,11 @@ def render_notice(
     template: Path | None = None,
     issued: dt.date | None = None,
     place: str | None = None,
-    calendar: Calendar = OFFICIAL,
+    calendar: Path | None = None,
 ) -> NoticeResult:
     """Writes document ``kind`` to ``out`` (``.html``, ``.md`` or ``.xlsx``) and returns what it
-    wrote. The document is a step of the year's record: its audit entry holds the options, the
+    wrote. ``calendar`` is an override file for years the official calendar does not know
+    (``--calendar``). The document is a step of the year's record: its audit entry holds the options, the
     office template's SHA-256 and the file's, so that a published notice can be matched to the
     store it came from. Raises ``UsageError`` for a missing option or a format the document has not, and
     ``QzzcError`` for a state that cannot give the document (no tally yet, …)."""
@@ -84,8 +85,11 @@ def render_notice(
         "date": issued.isoformat() if issued else None,
         "place": place,
         "template": str(template) if template else None,
+        "calendar": calendar.name if calendar else None,
     }
-    inputs = {template.name: read_input(template)} if template is not None else {}
+    days_off, inputs = read_calendar(calendar)
+    if template is not None:
+        inputs[template.name] = read_input(template)
     written = False
     try:
         with job(ctx, f"notice {kind}", options, inputs) as current:
@@ -96,7 +100,7 @@ def render_notice(
             if days < 1:
                 raise UsageError("--days 应至少为 1")
             context = _build(
-                session, kind, year, rules, committee, meeting, start, days, issued, place, calendar
+                session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
             )
             if suffix == ".xlsx":
                 from qzzc.notices.xlsx import TABLES, workbook

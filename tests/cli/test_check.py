@@ -157,7 +157,13 @@ def test_a_2031_date_is_refused_with_the_year_and_the_fix(store):
     assert result.exit_code == 1
     assert result.stderr.startswith("错误：工作日历中没有 2031 年的法定节假日和调休安排（内置日历覆盖 2004–")
     assert "--calendar" in result.stderr
-    assert result.stderr.endswith("（涉及 1 名申报人的单位公示日期，如 张三 330802********1234）\n")
+    assert (
+        "前后的工作日（涉及 1 名申报人的单位公示日期，如 张三 330802********1234）。请用 --calendar"
+        in result.stderr
+    )
+    assert result.stderr.endswith(
+        "例如：\n  year = 2031\n  holidays = [2031-01-01, …]\n  workdays = [2031-01-26, …]\n"
+    )
     assert result.stdout == ""
 
 

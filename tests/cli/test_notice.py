@@ -92,6 +92,7 @@ def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store,
         "date": "2021-10-20",
         "place": None,
         "template": None,
+        "calendar": None,
     }
     assert entry["summary"] == {
         "file": "结果公示.xlsx",
@@ -110,3 +111,21 @@ def test_a_notice_that_cannot_be_written_leaves_no_entry(cli, store, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"错误：无法写入文件 {tmp_path / '无此目录' / 'a.html'}：")
     assert json.loads(cli("audit", "--json").stdout) == before
+
+
+def test_a_year_the_calendar_lacks_is_given_by_a_calendar_file(cli, store, tmp_path):
+    import json
+
+    calendar = tmp_path / "2031.toml"
+    calendar.write_text(
+        "year = 2031\nholidays = [2031-10-01, 2031-10-02, 2031-10-03]\nworkdays = []\n", encoding="utf-8"
+    )
+    out = tmp_path / "a.md"
+    args = ("notice", "pre-review", "-c", "3", "--start", "2031-09-29", "-o", str(out))
+    assert cli(*args).exit_code == 1
+    result = cli(*args, "--calendar", str(calendar))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("公示期 2031年9月29日至2031年10月8日（5 个工作日）\n")
+    entry = json.loads(cli("audit", "--json").stdout)[-1]
+    assert [item["file"] for item in entry["inputs"]] == ["2031.toml"]
+    assert entry["options"]["calendar"] == "2031.toml"

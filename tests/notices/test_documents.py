@@ -122,3 +122,38 @@ def test_office_template_is_used_first(documents, tmp_path):
         out.read_text(encoding="utf-8")
         == "衢州市建筑工程技术人员中级职务评审委员会：3 人，2021年9月28日至2021年10月9日\n"
     )
+
+
+@pytest.mark.parametrize("name", ["own.j2", "own.htm", "公告模板.txt"])
+def test_an_office_template_for_html_is_autoescaped_whatever_its_name(documents, tmp_path, name):
+    ctx, _ = documents
+    own = tmp_path / name
+    own.write_text("{% for a in applicants %}{{ a.name }};{% endfor %}\n", encoding="utf-8")
+    out = tmp_path / "pre.html"
+    render_notice(ctx, "pre-review", out, committee=3, start=dt.date(2021, 9, 28), template=own)
+    text = out.read_text(encoding="utf-8")
+    assert HOSTILE_NAME not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_markdown_form_escapes_expert_names(documents, tmp_path):
+    from helpers import writing
+    from sqlmodel import select
+
+    from qzzc.store.models import Draw
+
+    ctx, meeting = documents
+    with writing(ctx) as session:
+        draw = session.exec(select(Draw)).one()
+        members = [dict(member) for member in draw.members]
+        members[0]["name"] = "王|五<b>"
+        draw.members = members
+        session.add(draw)
+    out = tmp_path / "备案表.md"
+    render_notice(ctx, "filing-form", out, meeting=meeting, start=dt.date(2021, 10, 21), place="三楼")
+    line = next(
+        line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| 出席专家 |")
+    )
+    assert line.startswith("| 出席专家 | 王\\|五&lt;b&gt;、")
+    assert line.count(" | ") == 1
+    assert line.endswith(" |")

@@ -188,7 +188,17 @@ def test_unknown_calendar_year_refuses_and_writes_nothing(three):
     with pytest.raises(CalendarUnknown) as caught:
         check_eligibility(three)
     assert caught.value.message.startswith("工作日历中没有 2031 年的法定节假日和调休安排")
-    assert caught.value.message.endswith("（涉及 1 名申报人的单位公示日期，如 张三 330802********1234）")
+    from qzzc.core.workdays import _known_years
+
+    first, last = _known_years()  # the installed chinesecalendar's years
+    assert caught.value.message.splitlines() == [
+        f"工作日历中没有 2031 年的法定节假日和调休安排（内置日历覆盖 {first}–{last} 年），无法计算 2031-06-02 "
+        "前后的工作日（涉及 1 名申报人的单位公示日期，如 张三 330802********1234）。请用 --calendar 文件 "
+        "提供该年的节假日和调休安排，或升级 chinesecalendar。节假日文件为 TOML 文本，例如：",
+        "  year = 2031",
+        "  holidays = [2031-01-01, …]",
+        "  workdays = [2031-01-26, …]",
+    ]
     assert verdicts(three) == before
 
 
