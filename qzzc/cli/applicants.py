@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from qzzc.cli.common import context, emit_json, err, out
+from qzzc.cli.common import context, emit_json, err, import_report, out
 
 app = typer.Typer(help="申报人员：查看已导入的申报人。", no_args_is_help=True)
 template_app = typer.Typer(help="生成空白表格模板。", no_args_is_help=True)
@@ -30,7 +30,7 @@ def import_(
     from qzzc.errors import BadInput
     from qzzc.services.applicants import import_applicants
 
-    with _progress() as progress:
+    with import_report(json), _progress() as progress:
         result = import_applicants(context(ctx), file, committee, sheet, dry_run=dry_run, progress=progress)
     if json:
         emit_json(result.as_dict())

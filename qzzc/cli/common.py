@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -27,6 +29,31 @@ def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+@contextmanager
+def import_report(json_: bool) -> Iterator[None]:
+    """With ``--json``, an import refused as a whole (no such file, not a spreadsheet, no header,
+    a store changed behind qzzc's back…) still prints SPEC §4's object, the reason as its one
+    error with no sheet, row or column; the message goes to stderr as usual."""
+    from qzzc.errors import QzzcError
+
+    try:
+        yield
+    except QzzcError as error:
+        if json_:
+            emit_json(
+                {
+                    "added": 0,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "errors": [
+                        {"sheet": None, "row": None, "column": None, "value": None, "message": error.message}
+                    ],
+                    "ignored_columns": [],
+                }
+            )
+        raise
 
 
 def out() -> Console:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qzzc.cli.common import context, emit_json, err, out
+from qzzc.cli.common import context, emit_json, err, import_report, out
 
 app = typer.Typer(help="专家库：导入、查看评审专家。", no_args_is_help=True)
 
@@ -24,7 +24,8 @@ def import_(
     from qzzc.errors import BadInput
     from qzzc.services.experts import import_experts
 
-    result = import_experts(context(ctx), file, sheet, dry_run=dry_run)
+    with import_report(json_):
+        result = import_experts(context(ctx), file, sheet, dry_run=dry_run)
     if json_:
         emit_json(result.as_json())
     if result.errors:

@@ -117,3 +117,48 @@ def test_template_reads_back_with_drop_downs(cli_initialised, tmp_path):
 def test_template_needs_xlsx(cli_initialised, tmp_path):
     result = cli_initialised("template", "applicants", str(tmp_path / "a.csv"))
     assert (result.exit_code, result.stderr) == (2, "错误：模板文件应以 .xlsx 结尾：a.csv\n")
+
+
+def _refusal(message: str) -> dict:
+    return {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [{"sheet": None, "row": None, "column": None, "value": None, "message": message}],
+        "ignored_columns": [],
+    }
+
+
+def test_a_file_refused_as_a_whole_still_gives_the_json_object(cli_initialised, tmp_path):
+    """SPEC §4: the object whatever the outcome; the store stays as it was."""
+    from helpers import run_cli
+
+    good = write_csv(tmp_path / "good.csv", [form_row()])
+    assert cli_initialised("import", str(good), "-c", "3").exit_code == 0
+    before = cli_initialised("applicants", "list", "--json").stdout
+    entries = cli_initialised("audit", "--json").stdout
+
+    missing = cli_initialised("import", str(tmp_path / "无.xlsx"), "-c", "3", "--json")
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout) == _refusal(f"找不到文件：{tmp_path / '无.xlsx'}")
+    assert missing.stderr == f"错误：找不到文件：{tmp_path / '无.xlsx'}\n"
+
+    garbage = tmp_path / "乱码.xlsx"
+    garbage.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    broken = cli_initialised("import", str(garbage), "-c", "3", "--json")
+    assert broken.exit_code == 1
+    assert json.loads(broken.stdout) == _refusal(broken.stderr.removeprefix("错误：").removesuffix("\n"))
+
+    unknown = cli_initialised("import", str(good), "-c", "26", "--json")
+    assert unknown.exit_code == 1
+    assert json.loads(unknown.stdout)["errors"][0]["message"].startswith("没有序号为 26 的评委会")
+
+    assert cli_initialised("applicants", "list", "--json").stdout == before
+    assert cli_initialised("audit", "--json").stdout == entries
+    assert run_cli("--db", str(tmp_path / "新.db"), "import", str(good), "-c", "3", "--json").exit_code == 1
+
+
+def test_an_expert_pool_refused_as_a_whole_still_gives_the_json_object(cli_initialised, tmp_path):
+    result = cli_initialised("experts", "import", str(tmp_path / "无.csv"), "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == _refusal(f"找不到文件：{tmp_path / '无.csv'}")
