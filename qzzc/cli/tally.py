@@ -104,6 +104,7 @@ def show_meeting(
 def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
     from rich.table import Table
 
+    from qzzc.core.draw import describe_exclusions
     from qzzc.core.privacy import mask_id
 
     console = out()
@@ -123,6 +124,9 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
             f"候补 {len(draw['alternates'])} 人"
         )
         say(f"  种子：{draw['seed']}")
+        say(f"  候选专家 {draw['candidates']} 人；排除：{describe_exclusions(draw['excluded'])}")
+        if draw["quotas"]:
+            say(f"  专业名额：{'，'.join(f'{name} {count} 人' for name, count in draw['quotas'].items())}")
         say(f"  候选名单摘要：{draw['candidate_digest']}")
         if draw["reason"]:
             say(f"  重新抽取理由：{draw['reason']}")

@@ -6,8 +6,10 @@ Choices where SPEC is silent:
 - The applicants under review are ``eligible_applicants`` (verdict in force ``eligible`` on the
   current data). A draw with none is refused: there would be nothing to review.
 - The least size comes from the rules file's ``[draw.min_size]`` by band, for the highest band
-  among the titles of the applicants under review (a meeting reviewing one 高级 applicant needs a
-  高级-sized committee). Without a ``[draw]`` table only an odd size of at least 3 is required.
+  among the titles under review that the committee evaluates (``_size_band``): a 中级 committee
+  that also recommends a 高级 applicant needs its 中级 size, as the rules file's comment says
+  ("by the band of the titles it evaluates"); a committee that only recommends (序号 21–25) takes
+  the band of those titles. Without a ``[draw]`` table only an odd size of at least 3 is required.
 - Members and alternates are both seated for the date (``Seat``): an alternate must be free to
   step in, so no other meeting that day may draw them. An expert is counted under one exclusion
   reason only, the first of ``EXCLUSION_REASONS`` that applies.
@@ -170,7 +172,7 @@ def draw_experts(
                 f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
                 "请先导入申报人并运行 qzzc check。"
             )
-        band = _highest_band(applicant.title for applicant in under_review)
+        band = _size_band(plan, [applicant.title for applicant in under_review])
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
@@ -333,6 +335,15 @@ def _under_review(session: Session, year: int, committee: int) -> list[Applicant
     from qzzc.services.eligibility import eligible_applicants
 
     return eligible_applicants(session, year, committee)
+
+
+def _size_band(plan: Any, titles: list[str]) -> str | None:
+    """The band that sets the least size: the highest among the titles under review that the
+    committee evaluates itself; a title it only recommends (推荐) to a higher committee is judged
+    there, so a 中级 committee recommending one 高级 applicant still sits at its 中级 size. When
+    every title is a recommendation, the highest band among them."""
+    evaluated = [title for title in titles if plan.mode_of(title) == "评审"]
+    return _highest_band(evaluated or titles)
 
 
 def _highest_band(titles) -> str | None:

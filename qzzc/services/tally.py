@@ -307,7 +307,8 @@ def _absent_members(
 
 def meeting_minutes(ctx: Context, meeting_id: int, contacts: bool = False) -> dict[str, Any]:
     """Returns the record of one meeting as plain data: the committee and date, every draw made
-    (number, seed, candidate digest, reason, time, members and alternates), the replacements, the
+    (number, seed, candidate digest, reason, time, quotas, how many candidates and how many were
+    excluded by reason, members and alternates), the replacements, the
     members now seated and who was present, and every tally recorded (the active one last-but-not-
     superseded, amendments with their reasons). Phone numbers only with ``contacts``."""
     with ctx.store.reading() as session:
@@ -344,6 +345,10 @@ def meeting_minutes(ctx: Context, meeting_id: int, contacts: bool = False) -> di
                     "created_at": draw.created_at,
                     "operator": draw.operator,
                     "size": draw.size,
+                    "alternates_count": draw.alternates_count,
+                    "quotas": {str(specialty): int(count) for specialty, count in draw.quotas or ()},
+                    "candidates": len(draw.candidates or ()),
+                    "excluded": {reason: len(items) for reason, items in (draw.exclusions or {}).items()},
                     "members": [person(m) for m in draw.members],
                     "alternates": [person(m) for m in draw.alternates],
                 }

@@ -256,3 +256,19 @@ def test_preview_then_draw_from_the_command_line(cli, store):
     verified = json.loads(cli("draw-experts", "--verify", "1", "--json").stdout)
     ids = verified["draws"][0]["candidates"]
     assert hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest() == digest
+
+
+def test_meeting_show_has_what_an_outsider_needs_to_redo_a_draw_with_quotas(cli, store):
+    document = draw_json(cli, "--seed", "s", "--quota", "建筑设计=2")
+    shown = cli("meeting", "show", str(document["meeting"]))
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert "  候选专家 20 人；排除：与申报人同单位（回避） 1 人" in lines
+    assert "  专业名额：建筑设计 2 人" in lines
+    [draw] = json.loads(cli("meeting", "show", str(document["meeting"]), "--json").stdout)["draws"]
+    assert (draw["quotas"], draw["candidates"], draw["excluded"], draw["alternates_count"]) == (
+        {"建筑设计": 2},
+        20,
+        {"same_unit": 1},
+        0,
+    )

@@ -169,12 +169,13 @@ def test_meeting_show_minutes(store, tmp_path):
     show = store("meeting", "show", "1")
     assert show.exit_code == 0, show.stderr
     lines = show.stdout.splitlines()
-    assert lines[:8] == [
+    assert lines[:9] == [
         "评审会议记录 · 第 1 号会议",
         "评委会：第 3 号 衢州市建筑工程技术人员中级职务评审委员会（2021 年度）",
         "会议日期：2021-09-28",
         "第 1 次抽取（有效）：2021-09-20T09:00:00+08:00，委员 9 人，候补 2 人",
         "  种子：" + "a" * 64,
+        "  候选专家 0 人；排除：无",
         "  候选名单摘要：" + "b" * 64,
         "  抽中委员：" + "、".join(f"专家{i}" for i in range(1, 10)),
         "  候补（依次）：专家10、专家11",

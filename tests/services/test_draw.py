@@ -136,14 +136,33 @@ def test_size_by_the_rules_file(ready, size, message):
     assert caught.value.message == message
 
 
-def test_a_senior_applicant_raises_the_least_size(ready):
+def test_a_recommended_senior_applicant_keeps_the_committees_own_size(ready):
+    """Committee 3 evaluates 工程师 and only recommends 高级工程师: the meeting sits at 中级's 9."""
     add_applicants(ready, applicant_row(id_number=make_id(900004), title="高级工程师"))
     add_missing_verdicts(ready)
-    with pytest.raises(DrawRefused) as caught:
-        draw_experts(ready, 3, DAY, 9, seed="x")
-    assert (
-        caught.value.message == "执行委员会人数不得少于规则文件为该级别设定的最低人数 11 人，--size 9 不足。"
-    )
+    outcome = draw_experts(ready, 3, DAY, 9, seed="x")
+    assert (outcome.band, outcome.min_size, outcome.under_review) == ("中级", 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("committee", "titles", "band"),
+    [
+        (3, ["工程师"], "中级"),
+        (3, ["助理工程师"], "初级"),
+        (3, ["助理工程师", "工程师"], "中级"),
+        (3, ["工程师", "高级工程师"], "中级"),  # recommended: judged by the provincial committee
+        (3, ["高级工程师", "正高级工程师"], "高级"),  # only recommendations: their own band
+        (21, ["高级经济师"], "高级"),  # a committee that only recommends
+        (3, ["不存在的职称"], None),
+    ],
+)
+def test_the_band_that_sets_the_least_size(committee, titles, band):
+    from qzzc.resources import data_file
+    from qzzc.services.draw import _size_band
+    from qzzc.services.plan import read_plan
+
+    plan = {item.seq: item for item in read_plan(data_file("plan2021.csv").read_bytes(), "plan2021.csv")}
+    assert _size_band(plan[committee], titles) == band
 
 
 def test_no_applicant_under_review_is_refused(initialised):
