@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from qzzc.errors import QzzcError
+
+_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘只读",
+    errno.EISDIR: "这是文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已存在",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EBUSY: "文件正被占用",
+    errno.EIO: "读写出错（磁盘或网络故障）",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The reason of an operating-system error in Chinese, for messages (the system's own text,
+    in English, for a rare error)."""
+    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -26,7 +48,7 @@ def write_file(path: Path, data: bytes) -> None:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise QzzcError(f"无法写入文件 {path}：{error.strerror or error}") from None
+            raise QzzcError(f"无法写入文件 {path}：{os_reason(error)}") from None
         raise
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
@@ -47,3 +48,22 @@ def test_a_failure_leaves_no_temporary_file_and_the_old_file(tmp_path, monkeypat
         write_file(path, DATA)
     assert [item.name for item in tmp_path.iterdir()] == ["notice.xlsx"]
     assert path.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [(errno.ENOENT, "文件或文件夹不存在"), (errno.EACCES, "没有权限"), (errno.ENOSPC, "磁盘空间不足")],
+)
+def test_os_errors_are_given_in_chinese(number, reason):
+    from qzzc.files import os_reason
+
+    assert os_reason(OSError(number, os.strerror(number))) == reason
+
+
+def test_a_rare_os_error_keeps_the_systems_text():
+    from qzzc.files import os_reason
+
+    assert (
+        os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
+        == "Too many levels of symbolic links"
+    )

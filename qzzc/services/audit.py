@@ -44,6 +44,7 @@ from qzzc.core.audit import (
     verify_chain,
 )
 from qzzc.errors import QzzcError, StoreError, UsageError
+from qzzc.files import os_reason
 from qzzc.services.base import HEAD_KEY, Context, job, now
 from qzzc.store.models import (
     HEAD_MARKER_SINCE,
@@ -418,7 +419,7 @@ def backup(ctx: Context, directory: Path) -> Backup:
         directory.mkdir(parents=True, exist_ok=True)
         target = _new_file(directory)
     except OSError as error:
-        raise StoreError(f"无法在 {directory} 中写入备份：{error.strerror}") from None
+        raise StoreError(f"无法在 {directory} 中写入备份：{os_reason(error)}") from None
     try:
         source = sqlite3.connect(store.path, timeout=30)
         try:

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import ConfigError, QzzcError
+from qzzc.files import os_reason
 from qzzc.store.db import Store
 from qzzc.store.models import SCHEMA_VERSION, AuditEntry
 
@@ -79,7 +80,7 @@ def read_input(path: Path) -> bytes:
     except PermissionError:
         raise QzzcError(f"没有权限读取文件：{path}") from None
     except OSError as error:
-        raise QzzcError(f"无法读取文件 {path}：{error.strerror}") from None
+        raise QzzcError(f"无法读取文件 {path}：{os_reason(error)}") from None
 
 
 def read_calendar(path: Path | None) -> tuple[Calendar, dict[str, bytes]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qzzc.core.ids import check_digit
 from qzzc.errors import QzzcError
+from qzzc.files import os_reason
 from qzzc.services.base import Context
 from qzzc.store.db import Store, resolve_url
 
@@ -295,7 +296,7 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         for place in (folder, inputs, documents):
             place.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise QzzcError(f"无法创建文件夹 {folder}：{error.strerror or error}") from None
+        raise QzzcError(f"无法创建文件夹 {folder}：{os_reason(error)}") from None
     store_path = folder / "qzzc.db"
     if store_path.exists():
         if not _demo_store(store_path):

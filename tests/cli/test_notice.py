@@ -109,7 +109,7 @@ def test_a_notice_that_cannot_be_written_leaves_no_entry(cli, store, tmp_path):
     before = json.loads(cli("audit", "--json").stdout)
     result = cli("notice", "announcement", "-c", "3", "-o", str(tmp_path / "无此目录" / "a.html"))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"错误：无法写入文件 {tmp_path / '无此目录' / 'a.html'}：")
+    assert result.stderr == f"错误：无法写入文件 {tmp_path / '无此目录' / 'a.html'}：文件或文件夹不存在\n"
     assert json.loads(cli("audit", "--json").stdout) == before
 
 
