@@ -90,7 +90,7 @@ def list_(
     verdicts = {"eligible": "合格", "ineligible": "不合格", "review": "需人工核实", None: "未审查"}
     table = Table(title=f"申报人员（共 {len(applicants)} 人）")
     for header in ("评委会", "姓名", "身份证号", "工作单位", "申报资格", "申报专业", "资格审查"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for item in applicants:
         table.add_row(
             str(item["committee"]),

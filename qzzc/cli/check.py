@@ -94,7 +94,7 @@ def _print(result: CheckResult, export: Path | None) -> None:
     if failed:
         table = Table(title=f"未通过资格审查的申报人（{len(failed)} 人）")
         for header in ("评委会", "姓名", "身份证号", "申报资格", "审查结果", "原因"):
-            table.add_column(header)
+            table.add_column(header, overflow="fold")
         for item in failed[:TABLE_LIMIT]:
             verdict = VERDICT_ZH[item.verdict] + ("（人工认定）" if item.settled else "")
             reasons = "\n".join(f"{reason['rule']}：{reason['message']}" for reason in item.reasons)

@@ -138,7 +138,7 @@ def _print_draw(result: DrawOutcome) -> None:
             continue
         table = Table(title=f"{title}（{len(people)} 人）")
         for header in ("序号", "姓名", "工作单位", "专业", "身份证号", "排序码"):
-            table.add_column(header)
+            table.add_column(header, overflow="fold")
         for place, drawn in enumerate(people, start=1):
             c = drawn.candidate
             table.add_row(

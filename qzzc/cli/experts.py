@@ -74,7 +74,7 @@ def list_(
         "状态",
         "所属评委会",
     ):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for e in experts:
         table.add_row(
             e.name,

@@ -26,7 +26,7 @@ def list_(ctx: typer.Context, json: JsonOption = False) -> None:
         return
     table = Table(title=f"评审计划（共 {len(committees)} 个评委会）")
     for header in ("序号", "评委会", "评审", "推荐", "评审时间", "材料接收"):
-        table.add_column(header)
+        table.add_column(header, overflow="fold")
     for committee in committees:
         table.add_row(
             str(committee.seq),
@@ -56,7 +56,7 @@ def show(
         return
     table = Table(title=f"{committee.seq}. {committee.name}", show_header=False)
     table.add_column("项目", style="bold")
-    table.add_column("内容")
+    table.add_column("内容", overflow="fold")
     table.add_row("评审", "、".join(committee.evaluates) or "—")
     table.add_row("推荐", "、".join(committee.recommends) or "—")
     specialties = "、".join(committee.specialties)

@@ -231,3 +231,15 @@ def test_settle_two_applications_needs_committee(store):
     )
     assert result.exit_code == 0
     assert result.stdout == "已认定：张三 330802********1234（第 4 号评委会）合格 → 不合格，理由：重复申报\n"
+
+
+def test_a_long_reason_is_folded_in_the_table_not_cut(store):
+    long_unit = "衢州市" + "某某" * 60 + "工程质量监督站"
+    add_applicants(store.ctx, applicant_row(id_number=SHORT, name="李四", social_insurance_unit=long_unit))
+    result = store("check")
+    assert result.exit_code == 0, result.stderr
+    assert "…" not in result.stdout
+    cells = "".join(
+        line.split("│")[-2].strip() for line in result.stdout.splitlines() if line.count("│") == 7
+    )
+    assert long_unit in cells
