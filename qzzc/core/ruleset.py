@@ -27,6 +27,14 @@ class RuleSet:
         return value if isinstance(value, Mapping) else {}
 
 
+KNOWN_KEYS = (
+    "year", "source", "publicity", "education", "cpd", "initial", "series", "scope", "affiliation",
+    "assessment", "draw",
+)  # fmt: skip
+"""The top-level keys a rules file may have: a misspelt section (``[cdp]``) would otherwise be
+ignored and its rule silently not applied."""
+
+
 def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
     """Returns the rules of ``text`` (TOML). Raises ``ConfigError`` naming the key and the reason."""
     try:
@@ -36,6 +44,11 @@ def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise ConfigError(f"{source}：键 year 应为年份整数（如 2021），现为 {year!r}")
+    unknown = sorted(set(data) - set(KNOWN_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{source}：不认识的键 {'、'.join(unknown)}（可用的键：{'、'.join(KNOWN_KEYS)}）；请检查拼写"
+        )
     # Each part's reader checks its keys now, so a bad file never gets as far as a check or draw.
     from qzzc.core.rules import draw_min_sizes, thresholds_from
 

@@ -108,6 +108,18 @@ BAD = [
         'failing = "不合格"',
         '键 assessment.failing 应为文字列表（["…", "…"]），现为 \'不合格\'',
     ),
+    (
+        "[cpd]",
+        "[cdp]",
+        "不认识的键 cdp（可用的键：year、source、publicity、education、cpd、initial、series、scope、"
+        "affiliation、assessment、draw）；请检查拼写",
+    ),
+    (
+        "[draw]",
+        "[draws]",
+        "不认识的键 draws（可用的键：year、source、publicity、education、cpd、initial、series、scope、"
+        "affiliation、assessment、draw）；请检查拼写",
+    ),
 ]
 
 
