@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qzzc.cli.common import context, emit_json, out
+from qzzc.cli.common import context, emit_json, err, out
 
 if TYPE_CHECKING:
     from qzzc.services.tally import TallyRecorded
@@ -44,6 +44,8 @@ def tally(
     from qzzc.services.tally import record_tally
 
     result = record_tally(context(ctx), meeting, attending, counts, confirm, absent or [], amend, reason)
+    for line in result.left_out:
+        err().print(f"注意：申报人 {line}", markup=False)
     if json_:
         emit_json([outcome.as_dict() for outcome in result.outcomes])
         return

@@ -185,9 +185,14 @@ class Matched:
 
 
 def match_rows(
-    rows: Sequence[CountRow], under_review: Mapping[str, str], attending: int, sheet: str = ""
+    rows: Sequence[CountRow],
+    under_review: Mapping[str, str],
+    attending: int,
+    sheet: str = "",
+    left_out: Mapping[str, str] | None = None,
 ) -> Matched:
-    """Matches a counts file's rows to the applicants under review (ID number → name).
+    """Matches a counts file's rows to the applicants under review (ID number → name);
+    ``left_out`` gives, for applicants known but not under review, the reason to tell the clerk.
 
     Returns the counts by ID number and every problem found: an ID number not under review, one
     given twice, a name that is not the applicant's, impossible counts, and each applicant under
@@ -202,7 +207,8 @@ def match_rows(
             errors.append(CellError(sheet, row.row, "身份证号", "", "身份证号为空"))
             continue
         if row.id_number not in under_review:
-            errors.append(CellError(sheet, row.row, "身份证号", masked, "不是本次会议评审的申报人"))
+            why = (left_out or {}).get(row.id_number, "不是本次会议评审的申报人")
+            errors.append(CellError(sheet, row.row, "身份证号", masked, why))
             continue
         if row.id_number in first_row:
             errors.append(

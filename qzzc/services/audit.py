@@ -26,12 +26,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, Text, cast, func, literal_column, select
+from sqlalchemy import Connection, LargeBinary, Table, Text, cast, func, inspect, literal_column, select
 
 from qzzc.core.audit import (
     ChainProblem,
@@ -52,6 +52,7 @@ from qzzc.store.models import (
     AuditEntry,
     CommitteeRecord,
     Draw,
+    DrawApplicant,
     Expert,
     Meeting,
     Replacement,
@@ -94,6 +95,8 @@ KINDS: tuple[Kind, ...] = (
          lambda s: s.join(_t(Draw), Seat.draw_id == Draw.id)),
     Kind("replacements", "替补记录", "meeting", _t(Replacement), lambda: [Draw.meeting_id],
          lambda s: s.join(_t(Draw), Replacement.draw_id == Draw.id)),
+    Kind("draw_applicants", "抽取时的评审名单", "meeting", _t(DrawApplicant), lambda: [Draw.meeting_id],
+         lambda s: s.join(_t(Draw), DrawApplicant.draw_id == Draw.id)),
     Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id]),
     Kind("tally_results", "计票结果", "meeting", _t(TallyResult), lambda: [Tally.meeting_id],
          lambda s: s.join(_t(Tally), TallyResult.tally_id == Tally.id)),
@@ -101,9 +104,10 @@ KINDS: tuple[Kind, ...] = (
 KIND_LABELS = {kind.name: kind for kind in KINDS}
 
 
-def protected_state(connection: Connection) -> dict[str, Any]:
+def protected_state(connection: Connection, kinds: Iterable[str] | None = None) -> dict[str, Any]:
     """Returns the digest record (``qzzc.core.audit.state_record``) of the protected records as
-    ``connection`` sees them, in its transaction.
+    ``connection`` sees them, in its transaction: of every kind, or of the ``kinds`` named. A kind
+    whose table the store does not have yet (an older schema) has no records.
 
     One Core select per kind, in which the database writes each row as a JSON array
     (``json_array`` on SQLite, ``json_build_array`` on PostgreSQL) for the driver's cursor to hand
@@ -111,10 +115,17 @@ def protected_state(connection: Connection) -> dict[str, Any]:
     PostgreSQL (bench/audit.py). The row texts are each backend's own JSON, so a store's digests
     compare on its own backend (and on a SQLite backup of it), not across backends.
     """
+    wanted = set(kinds) if kinds is not None else set(KIND_LABELS)
+    tables = set(inspect(connection).get_table_names())
     digests: dict[str, dict[str, str]] = {}
     cursor = connection.connection.cursor()
     try:
         for kind in KINDS:
+            if kind.name not in wanted:
+                continue
+            if kind.table.name not in tables:
+                digests[kind.name] = {}
+                continue
             group = list(kind.group())
             statement = select(*group, _row_json(connection, list(kind.table.c)))
             statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
@@ -261,7 +272,12 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
     if not recorded:
         found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")  # type: ignore[index]
         return found
-    changes = compare_states(recorded, protected_state(connection))
+    # Kinds added to qzzc after the entry was written are compared as having had no records then.
+    known = set(recorded.get("groups", {}))
+    changes = compare_states(recorded, protected_state(connection, known))
+    newer = protected_state(connection, set(KIND_LABELS) - known)["groups"]
+    if changes is not None:
+        changes += [StateChange(kind, group, "added") for kind in sorted(newer) for group in newer[kind]]
     if changes is None:
         found.problems.append("受保护的数据与最后一条审计记录不符，但无法定位到具体评委会或会议。")
     elif changes:

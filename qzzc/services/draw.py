@@ -4,7 +4,9 @@
 Choices where SPEC is silent:
 
 - The applicants under review are ``eligible_applicants`` (verdict in force ``eligible`` on the
-  current data). A draw with none is refused: there would be nothing to review.
+  current data), kept with the draw (``DrawApplicant``) as SPEC §6 fixes them "when the draw is
+  made"; the tally votes on them (``qzzc.services.tally.under_review``). A draw with none is
+  refused: there would be nothing to review.
 - The least size comes from the rules file's ``[draw.min_size]`` by band, for the highest band
   among the titles under review that the committee evaluates (``_size_band``): a 中级 committee
   that also recommends a 高级 applicant needs its 中级 size, as the rules file's comment says
@@ -46,7 +48,7 @@ from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
 from qzzc.services.plan import committee as load_committee
 from qzzc.services.plan import ruleset as load_ruleset
-from qzzc.store.models import Applicant, Draw, Expert, Meeting, Replacement, Seat, Tally
+from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,10 @@ def draw_experts(
         for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
             for drawn in drawn_list:
                 session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
+        for applicant in under_review:  # the list the recusals were checked against (SPEC §6)
+            session.add(
+                DrawApplicant(draw_id=record.id, applicant_id=applicant.id, id_number=applicant.id_number)
+            )
         try:
             session.flush()
         except IntegrityError:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, select
 
 from qzzc.core.privacy import mask_id
@@ -26,7 +27,7 @@ from qzzc.services.base import Context, job, read_input
 from qzzc.services.draw import replacements_of, seated_members
 from qzzc.services.eligibility import eligible_applicants
 from qzzc.services.plan import committee as load_committee
-from qzzc.store.models import Applicant, Draw, Expert, Meeting, Tally, TallyResult
+from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Tally, TallyResult
 
 # -- reading a counts file ----------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class TallyRecorded:
     absent: list[dict[str, str]]
     amend_reason: str | None
     outcomes: list[Outcome] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # applicants not under review, masked, why
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,50 @@ class TallyRecorded:
             "amend_reason": self.amend_reason,
             "applicants": [outcome.as_dict() for outcome in self.outcomes],
         }
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who is under review at a meeting (``applicants``, in order of ID number), and why each
+    applicant left out is (``left_out``: ID number → reason)."""
+
+    applicants: list[Applicant]
+    left_out: dict[str, str]
+
+
+LATE = "抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
+DROPPED = "抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
+
+
+def under_review(session: Session, meeting: Meeting, draw: Draw) -> Review:
+    """The applicants under review at ``meeting`` (SPEC §6): those eligible when its active
+    ``draw`` was made, as the draw recorded them, so that the recusals were checked against
+    exactly the applicants voted on.
+
+    Where SPEC is silent: one of them whose verdict in force is no longer ``eligible`` (an integrity
+    veto found after the draw, say) is left out, not voted on; one eligible only since the draw is
+    left out too, as their recusals were never checked (a redraw takes them in). A draw made
+    before qzzc kept the list (schema version 1) falls back to the verdicts in force.
+    """
+    current = eligible_applicants(session, meeting.year, meeting.committee_seq)
+    if not inspect(session.connection()).has_table(DrawApplicant.__tablename__):
+        return Review(current, {})
+    recorded = dict(
+        session.execute(
+            select(DrawApplicant.applicant_id, DrawApplicant.id_number).where(
+                DrawApplicant.draw_id == draw.id
+            )
+        ).all()
+    )
+    if not recorded:
+        return Review(current, {})
+    kept = [applicant for applicant in current if applicant.id in recorded]
+    left_out = {applicant.id_number: LATE for applicant in current if applicant.id not in recorded}
+    eligible_now = {applicant.id for applicant in current}
+    left_out |= {
+        id_number: DROPPED for applicant_id, id_number in recorded.items() if applicant_id not in eligible_now
+    }
+    return Review(kept, left_out)
 
 
 def record_tally(
@@ -141,8 +187,7 @@ def record_tally(
     clerk's entry (``confirm``) differs, and when a tally is already recorded and this is not an
     amendment. Returns what was recorded.
 
-    The applicants under review are those whose verdict in force is ``eligible`` when the tally
-    is recorded (``eligible_applicants``): a verdict settled after the draw is honoured. N is the
+    The applicants under review are those the active draw recorded (``under_review``). N is the
     active draw's ``size``; absent members are checked against its members after replacements.
     """
     reason = (reason or "").strip() or None
@@ -186,14 +231,17 @@ def record_tally(
         check_quorum(attending, size)
         absent_members = _absent_members(absent, members, size, attending)
         committee = load_committee(session, meeting.year, meeting.committee_seq)
-        applicants = eligible_applicants(session, meeting.year, meeting.committee_seq)
+        review = under_review(session, meeting, draw)
+        applicants = review.applicants
         if not applicants:
-            raise QzzcError(f"第 {meeting.committee_seq} 号评委会没有资格审查合格的申报人，无可计票。")
+            raise QzzcError(
+                f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
+            )
         names = {applicant.id_number: applicant.name for applicant in applicants}
-        matched = match_rows(first.rows, names, attending, first.sheet)
+        matched = match_rows(first.rows, names, attending, first.sheet, review.left_out)
         lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names)
         if second is not None and confirm is not None:
-            matched_second = match_rows(second.rows, names, attending, second.sheet)
+            matched_second = match_rows(second.rows, names, attending, second.sheet, review.left_out)
             lines += describe_refusal(f"复核文件 {confirm.name} ", matched_second, second.errors, names)
             if not lines:
                 diff = differences(matched.counts, matched_second.counts, names)
@@ -273,6 +321,7 @@ def record_tally(
             absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in absent_members],
             amend_reason=reason,
             outcomes=outcomes,
+            left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -439,9 +488,14 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
 
     with ctx.store.reading() as session:
         meeting = find_meeting(session, meeting_id)
-        applicants = eligible_applicants(session, meeting.year, meeting.committee_seq)
+        draw = active_draw(session, meeting)
+        if draw is None:
+            raise QzzcError(f"第 {meeting.id} 号会议尚未抽取执行委员会专家，不能计票。")
+        applicants = under_review(session, meeting, draw).applicants
         if not applicants:
-            raise QzzcError(f"第 {meeting.committee_seq} 号评委会没有资格审查合格的申报人，无可计票。")
+            raise QzzcError(
+                f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
+            )
         rows = [(a.id_number, a.name, a.title) for a in applicants]
     book = Workbook()
     sheet = book.active

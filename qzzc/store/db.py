@@ -130,9 +130,15 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A writing transaction on an initialised store."""
+        """A writing transaction on an initialised store. A store of an older schema version gains
+        the tables added since, in the same transaction (no existing table ever changes shape);
+        the version itself is raised by the job's audit entry (``qzzc.services.base.job``)."""
         with self.transaction() as session:
-            self._check_version(session)
+            version = self._check_version(session)
+            if version < SCHEMA_VERSION:
+                import qzzc.store.models  # noqa: F401  (registers every table)
+
+                SQLModel.metadata.create_all(session.connection())
             yield session
 
     @contextmanager
@@ -170,7 +176,8 @@ class Store:
         row = session.get(Meta, "schema_version")
         return int(row.value) if row else None
 
-    def _check_version(self, session: Session) -> None:
+    def _check_version(self, session: Session) -> int:
+        """Returns the store's schema version; raises unless it is initialised and not newer."""
         if self.path is not None and not self.path.exists():
             raise NotInitialised(self.where)
         version = self.schema_version(session)
@@ -178,6 +185,7 @@ class Store:
             raise NotInitialised(self.where)
         if version > SCHEMA_VERSION:
             raise StoreTooNew(version, SCHEMA_VERSION)
+        return version
 
     def create_schema(self, session: Session) -> bool:
         """Creates the tables in ``session``'s transaction. Returns True if the store was new.

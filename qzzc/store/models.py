@@ -17,8 +17,9 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 2
-# 2: ``meta.audit_head`` names the last audit entry written (``qzzc.services.audit``). No table
-# changed; a version 1 store gains the marker with its next writing job.
+# 2: ``meta.audit_head`` names the last audit entry written (``qzzc.services.audit``), and the new
+# table ``draw_applicants``. No existing table changed: a version 1 store gains the table with its
+# next writing job (``Store.writing``) and the marker with that job's audit entry.
 HEAD_MARKER_SINCE = 2
 
 
@@ -185,6 +186,18 @@ class Seat(SQLModel, table=True):
     date: dt.date
     expert_id_number: str = Field(max_length=18)
     role: str
+
+
+class DrawApplicant(SQLModel, table=True):
+    """An applicant under review at a draw: SPEC §6 fixes them when the draw is made, so that the
+    recusals were checked against exactly the applicants the meeting then votes on."""
+
+    __tablename__ = "draw_applicants"
+    __table_args__ = (UniqueConstraint("draw_id", "applicant_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    draw_id: int = Field(foreign_key="draws.id", index=True)
+    applicant_id: int = Field(foreign_key="applicants.id")
+    id_number: str = Field(max_length=18)
 
 
 class Replacement(SQLModel, table=True):

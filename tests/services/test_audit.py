@@ -216,8 +216,12 @@ def test_an_edited_head_marker_is_found(initialised):
     assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
 
 
-def test_a_version_1_store_gains_the_marker_with_its_next_job(initialised):
-    """Stores written before the marker existed verify, and are upgraded by their next job."""
+def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(initialised):
+    """Stores written before the marker and ``draw_applicants`` existed verify, and are upgraded
+    by their next job."""
+    from sqlalchemy import inspect
+
+    tamper(initialised, "DROP TABLE draw_applicants")
     tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
     tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     assert verify(initialised).entries == 1
@@ -225,7 +229,34 @@ def test_a_version_1_store_gains_the_marker_with_its_next_job(initialised):
     with initialised.store.reading() as session:
         assert initialised.store.schema_version(session) == 2
         assert initialised.store.meta(session, "audit_head") == f"2:{list_entries(initialised)[-1]['hash']}"
+        assert inspect(session.connection()).has_table("draw_applicants")
     assert verify(initialised).entries == 2
+
+
+def test_entries_from_before_a_kind_existed_still_verify(ctx, monkeypatch):
+    """A protected table added to qzzc later is one ``Kind`` line: entries written before it
+    compare it as having had no records."""
+    import qzzc.services.audit as audit
+    from qzzc.services.plan import init_store
+
+    initialised = ctx
+    every = audit.KINDS
+    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "draw_applicants"))
+    init_store(initialised)
+    make_records(initialised)
+    assert "draw_applicants" not in list_entries(initialised)[-1]["state"]["groups"]
+    monkeypatch.setattr(audit, "KINDS", every)
+    assert verify(initialised).entries == 2
+    meeting = _meeting_id(initialised)
+    tamper(
+        initialised,
+        "INSERT INTO draw_applicants (draw_id, applicant_id, id_number) "
+        "SELECT d.id, a.id, a.id_number FROM draws d, applicants a WHERE a.committee_seq = 3",
+    )
+    assert failure(initialised) == [
+        f"会议 {meeting}（第 3 号评委会，2021-10-15）的抽取时的评审名单（draw_applicants 表）"
+        "在最后一条审计记录之后被加入，与审计记录不符。"
+    ]
 
 
 # -- a change behind qzzc's back is not sealed by the next job ---------------------------------

@@ -413,7 +413,10 @@ def test_no_draw_and_no_applicants_are_refused(initialised, tmp_path):
     assert caught.value.message == f"第 {bare_id} 号会议尚未抽取执行委员会专家，不能计票。"
     with pytest.raises(QzzcError) as caught:
         record_tally(initialised, drawn, 7, counts)
-    assert caught.value.message == "第 5 号评委会没有资格审查合格的申报人，无可计票。"
+    assert (
+        caught.value.message
+        == f"第 {drawn} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
+    )
     assert row_counts(initialised) == before
 
 
@@ -450,3 +453,98 @@ def test_a_redraw_seats_the_new_members_and_both_draws_are_in_the_minutes(initia
         (2, True, "c" * 64, "专家名单有误"),
     ]
     assert [m["name"] for m in minutes["members"]] == [f"专家{i}" for i in range(21, 28)]
+
+
+# -- the applicants under review are those of the draw (SPEC §6) --------------------------------
+
+
+@pytest.fixture
+def drawn(initialised):
+    """A real draw for committee 3 on 2021-10-15 with 张三 and 李四 eligible, 王五 not."""
+    import datetime as dt
+
+    from helpers import add_experts, expert_row
+
+    from qzzc.services.draw import draw_experts
+
+    add_applicants(
+        initialised,
+        applicant_row(id_number=A),
+        applicant_row(id_number=B, name="李四", title="高级工程师"),
+        applicant_row(id_number=C, name="王五"),
+    )
+    add_verdicts(initialised, "eligible", name="张三")
+    add_verdicts(initialised, "eligible", name="李四")
+    add_verdicts(initialised, "ineligible", name="王五")
+    add_experts(initialised, *[expert_row(i) for i in range(24)])
+    return draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="s").meeting
+
+
+def test_the_draw_keeps_the_applicants_under_review(initialised, drawn):
+    from qzzc.store.models import DrawApplicant
+
+    with initialised.store.reading() as session:
+        kept = sorted(session.exec(select(DrawApplicant.id_number)))
+    assert kept == sorted([A, B])
+
+
+def test_an_applicant_eligible_only_after_the_draw_is_not_voted_on(initialised, drawn, tmp_path):
+    from qzzc.services.eligibility import settle
+
+    settle(initialised, C, "eligible", "复核后认定合格")
+    late = write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]])
+    before = row_counts(initialised)
+    with pytest.raises(QzzcError) as caught:
+        record_tally(initialised, drawn, 7, late)
+    assert caught.value.message.splitlines()[:2] == [
+        "计票文件 计票.csv 有误，共 1 处：",
+        "  第 4 行「身份证号」（330802********4410）：抽取专家后才审查合格，未经本次抽取的回避核查，"
+        "不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）",
+    ]
+    assert row_counts(initialised) == before
+    result = record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票2.csv", GOOD))
+    assert [outcome.id_number for outcome in result.outcomes] == [B, A]
+    assert result.left_out == [
+        "330802********4410：抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中"
+        "（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
+    ]
+
+
+def test_an_applicant_no_longer_eligible_after_the_draw_is_not_voted_on(initialised, drawn, tmp_path):
+    from qzzc.services.eligibility import settle
+
+    settle(initialised, B, "ineligible", "发现学术造假，一票否决")
+    with pytest.raises(QzzcError) as caught:
+        record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票.csv", GOOD))
+    assert caught.value.message.splitlines()[1] == (
+        "  第 3 行「身份证号」（330802********3216）：抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
+    )
+    result = record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票2.csv", GOOD[:1]))
+    assert [outcome.id_number for outcome in result.outcomes] == [A]
+
+
+def test_a_redraw_takes_in_an_applicant_eligible_since(initialised, drawn, tmp_path):
+    import datetime as dt
+
+    from qzzc.services.draw import draw_experts
+    from qzzc.services.eligibility import settle
+
+    settle(initialised, C, "eligible", "复核后认定合格")
+    draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="t", redraw=True, reason="新增评审对象")
+    result = record_tally(
+        initialised, drawn, 7, write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]])
+    )
+    assert sorted(outcome.id_number for outcome in result.outcomes) == sorted([A, B, C])
+    assert result.left_out == []
+
+
+def test_the_counts_form_lists_the_draws_applicants(initialised, drawn, tmp_path):
+    from openpyxl import load_workbook
+
+    from qzzc.services.eligibility import settle
+    from qzzc.services.tally import write_counts_form
+
+    settle(initialised, C, "eligible", "复核后认定合格")
+    assert write_counts_form(initialised, drawn, tmp_path / "计票表.xlsx") == 2
+    sheet = load_workbook(tmp_path / "计票表.xlsx").active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [B, A]
