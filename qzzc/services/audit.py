@@ -68,14 +68,19 @@ from qzzc.store.models import (
 class Kind:
     """One kind of protected record: its table and how its rows are grouped. Within a group, rows
     are hashed in order of the table's primary key (part of each row), which the database reads
-    without sorting."""
+    without sorting. ``via`` is the table joined for the group key, and the condition."""
 
     name: str
     label: str  # Chinese, for messages
     group_label: str  # how a group is named: "committee", "meeting", "year" or "all"
     table: Table
     group: Callable[[], Sequence[Any]]  # column expressions forming the group key
-    join: Callable[[Any], Any] | None = None
+    via: tuple[Table, Callable[[], Any]] | None = None
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The tables whose rows make this kind's digests: a write to any of them changes them."""
+        return frozenset([self.table.name, *([self.via[0].name] if self.via else [])])
 
 
 def _t(model: Any) -> Table:
@@ -87,33 +92,38 @@ KINDS: tuple[Kind, ...] = (
     Kind("rules", "年度规则", "year", _t(RuleSetRecord), lambda: [RuleSetRecord.year]),
     Kind("applicants", "申报人", "committee", _t(Applicant), lambda: [Applicant.year, Applicant.committee_seq]),
     Kind("verdicts", "资格审查结论", "committee", _t(VerdictRecord), lambda: [Applicant.year, Applicant.committee_seq],
-         lambda s: s.join(_t(Applicant), VerdictRecord.applicant_id == Applicant.id)),
+         (_t(Applicant), lambda: VerdictRecord.applicant_id == Applicant.id)),
     Kind("experts", "专家库", "all", _t(Expert), lambda: []),
     Kind("meetings", "评审会议", "meeting", _t(Meeting), lambda: [Meeting.id]),
     Kind("draws", "专家抽取", "meeting", _t(Draw), lambda: [Draw.meeting_id]),
     Kind("seats", "专家席位", "meeting", _t(Seat), lambda: [Draw.meeting_id],
-         lambda s: s.join(_t(Draw), Seat.draw_id == Draw.id)),
+         (_t(Draw), lambda: Seat.draw_id == Draw.id)),
     Kind("replacements", "替补记录", "meeting", _t(Replacement), lambda: [Draw.meeting_id],
-         lambda s: s.join(_t(Draw), Replacement.draw_id == Draw.id)),
+         (_t(Draw), lambda: Replacement.draw_id == Draw.id)),
     Kind("draw_applicants", "抽取时的评审名单", "meeting", _t(DrawApplicant), lambda: [Draw.meeting_id],
-         lambda s: s.join(_t(Draw), DrawApplicant.draw_id == Draw.id)),
+         (_t(Draw), lambda: DrawApplicant.draw_id == Draw.id)),
     Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id]),
     Kind("tally_results", "计票结果", "meeting", _t(TallyResult), lambda: [Tally.meeting_id],
-         lambda s: s.join(_t(Tally), TallyResult.tally_id == Tally.id)),
+         (_t(Tally), lambda: TallyResult.tally_id == Tally.id)),
 )  # fmt: skip
 KIND_LABELS = {kind.name: kind for kind in KINDS}
 
 
 def protected_state(connection: Connection, kinds: Iterable[str] | None = None) -> dict[str, Any]:
     """Returns the digest record (``qzzc.core.audit.state_record``) of the protected records as
-    ``connection`` sees them, in its transaction: of every kind, or of the ``kinds`` named. A kind
-    whose table the store does not have yet (an older schema) has no records.
+    ``connection`` sees them, in its transaction: of every kind, or of the ``kinds`` named."""
+    return state_record(group_digests(connection, kinds))
+
+
+def group_digests(connection: Connection, kinds: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+    """Returns, for every kind (or the ``kinds`` named), each group's full SHA-256. A kind whose
+    table the store does not have yet (an older schema) has no groups.
 
     One Core select per kind, in which the database writes each row as a JSON array
     (``json_array`` on SQLite, ``json_build_array`` on PostgreSQL) for the driver's cursor to hand
-    over as one string: 100,000 applicants and verdicts take about 0.5 s on SQLite and 1.2 s on
-    PostgreSQL (bench/audit.py). The row texts are each backend's own JSON, so a store's digests
-    compare on its own backend (and on a SQLite backup of it), not across backends.
+    over as one string: 100,000 applicants and verdicts take about 0.5–1 s on SQLite and 1.2–1.8 s
+    on PostgreSQL (bench/audit.py). The row texts are each backend's own JSON, so a store's
+    digests compare on its own backend (and on a SQLite backup of it), not across backends.
     """
     wanted = set(kinds) if kinds is not None else set(KIND_LABELS)
     tables = set(inspect(connection).get_table_names())
@@ -127,8 +137,9 @@ def protected_state(connection: Connection, kinds: Iterable[str] | None = None) 
                 digests[kind.name] = {}
                 continue
             group = list(kind.group())
-            statement = select(*group, _row_json(connection, list(kind.table.c)))
-            statement = kind.join(statement.select_from(kind.table)) if kind.join else statement
+            statement = select(*group, _row_json(connection, list(kind.table.c))).select_from(kind.table)
+            if kind.via is not None:
+                statement = statement.join(kind.via[0], kind.via[1]())
             statement = statement.order_by(*kind.table.primary_key.columns)
             cursor.execute(str(statement.compile(dialect=connection.dialect)))
             width = len(group)
@@ -142,7 +153,19 @@ def protected_state(connection: Connection, kinds: Iterable[str] | None = None) 
             digests[kind.name] = {_group_name(key): group_digest(rows) for key, rows in groups.items()}
     finally:
         cursor.close()
-    return state_record(digests)
+    return digests
+
+
+def state_after(
+    connection: Connection, before: dict[str, dict[str, str]] | None, written: set[str]
+) -> dict[str, Any]:
+    """The state record after a job: the digests ``before`` it (all kinds, from its check) with
+    the kinds recomputed whose tables it wrote (``written``: table names, ``"*"`` for a statement
+    that could not be read), or every kind when there is no ``before``."""
+    if before is None or "*" in written:
+        return protected_state(connection)
+    stale = [kind.name for kind in KINDS if kind.tables & written]
+    return state_record({**before, **group_digests(connection, stale)})
 
 
 def _row_json(connection: Connection, columns: list[Any]) -> Any:
@@ -256,6 +279,7 @@ class Findings:
     problems: list[str] = field(default_factory=list)
     changes: list[StateChange] = field(default_factory=list)
     tail: bool = False
+    digests: dict[str, dict[str, str]] | None = None  # every kind's group digests, as found
 
 
 def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findings:
@@ -273,9 +297,11 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
         found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")  # type: ignore[index]
         return found
     # Kinds added to qzzc after the entry was written are compared as having had no records then.
+    found.digests = group_digests(connection)
     known = set(recorded.get("groups", {}))
-    changes = compare_states(recorded, protected_state(connection, known))
-    newer = protected_state(connection, set(KIND_LABELS) - known)["groups"]
+    current = state_record({kind: groups for kind, groups in found.digests.items() if kind in known})
+    changes = compare_states(recorded, current)
+    newer = {kind: groups for kind, groups in found.digests.items() if kind not in known}
     if changes is not None:
         changes += [StateChange(kind, group, "added") for kind in sorted(newer) for group in newer[kind]]
     if changes is None:
@@ -322,13 +348,15 @@ class Tampered(QzzcError):
         self.found = found
 
 
-def check_unchanged(ctx: Context, session: Any) -> None:
+def check_unchanged(ctx: Context, session: Any) -> dict[str, dict[str, str]] | None:
     """Raises ``Tampered`` unless the store is as its last audit entry left it; run by every
-    writing job before it writes (``qzzc.services.base.job``)."""
+    writing job before it writes (``qzzc.services.base.job``). Returns the group digests found,
+    for the job's entry to reuse those of the kinds it does not write (``state_after``)."""
     last = _last_entry(session)
     found = _findings(ctx, session, last)
     if found.problems:
         raise Tampered(found)
+    return found.digests
 
 
 def _last_entry(session: Any) -> dict[str, Any] | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
@@ -124,19 +126,25 @@ def job(
     """
     transaction = ctx.store.transaction if initialising else ctx.store.writing
     try:
-        with transaction() as session:
+        with transaction() as session, _tables_written(session) as written:
+            before = None
             if not initialising or ctx.store.is_initialised(session):
                 _lock_chain(session)
                 if guarded:
                     from qzzc.services.audit import check_unchanged
 
-                    check_unchanged(ctx, session)
+                    before = check_unchanged(ctx, session)
+            written.clear()  # what the job itself writes
             current = Job(session=session, at=now())
             yield current
             if current.discarded:
                 raise _Discarded
+            session.flush()
+            from qzzc.services.audit import state_after
+
             entry = append_audit(
                 session,
+                state=state_after(session.connection(), before, written),
                 at=current.at,
                 operator=ctx.operator,
                 command=command,
@@ -149,6 +157,34 @@ def job(
                 ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
     except _Discarded:
         pass
+
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_NOT_A_WRITE = re.compile(
+    r"\s*(?:SELECT|PRAGMA|BEGIN|LOCK|SAVEPOINT|RELEASE|ROLLBACK|COMMIT)\b", re.IGNORECASE
+)
+
+
+@contextmanager
+def _tables_written(session: Session) -> Iterator[set[str]]:
+    """Collects the names of the tables the statements run on ``session``'s connection write to,
+    so that a job's entry recomputes only their kinds' digests; a statement it cannot read adds
+    ``"*"`` (recompute everything), so that a missed write can only cost time."""
+    written: set[str] = set()
+
+    def note(_connection, _cursor, statement, _parameters, _context, _executemany) -> None:
+        match = _WRITE.match(statement)
+        if match:
+            written.add(match.group(1).lower())
+        elif not _NOT_A_WRITE.match(statement):
+            written.add("*")
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        yield written
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
 
 
 def _lock_chain(session: Session) -> None:
@@ -168,16 +204,14 @@ def append_audit(
     options: dict[str, Any],
     inputs: Sequence[dict[str, str]],
     summary: dict[str, Any],
+    state: dict[str, Any],
 ) -> AuditEntry:
-    """Appends one entry to the audit chain, hashed over the previous entry's hash. The caller
-    holds the chain's lock (``job`` takes it first)."""
+    """Appends one entry to the audit chain, hashed over the previous entry's hash, with ``state``
+    the protected records' digest after the job. The caller holds the chain's lock (``job`` takes
+    it first)."""
     last = session.exec(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
     prev_hash = last.hash if last else GENESIS
     seq = (last.seq or 0) + 1 if last else 1
-    # Under the chain's lock, so that the digest covers every job committed before this one.
-    from qzzc.services.audit import protected_state
-
-    state = protected_state(session.connection())
     body = audit_body(seq, at, operator, command, options, list(inputs), summary, state)
     entry = AuditEntry(
         seq=seq,
