@@ -92,8 +92,9 @@ def compare_states(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> l
     return changes or None
 
 
-def _natural(group: str) -> tuple[Any, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in group.split("/"))
+def _natural(group: str) -> tuple[tuple[int, Any], ...]:
+    """Sorts "2021/3" before "2021/10", and names that are not numbers after numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in group.split("/"))
 
 
 # -- the chain --------------------------------------------------------------------------------

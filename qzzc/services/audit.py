@@ -31,7 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, Text, cast, func, inspect, literal_column, select
+from sqlalchemy import (
+    Connection,
+    Float,
+    LargeBinary,
+    Table,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    inspect,
+    literal,
+    literal_column,
+    select,
+)
 
 from qzzc.core.audit import (
     ChainProblem,
@@ -128,6 +142,7 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
     wanted = set(kinds) if kinds is not None else set(KIND_LABELS)
     tables = set(inspect(connection).get_table_names())
     digests: dict[str, dict[str, str]] = {}
+    dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.cursor()
     try:
         for kind in KINDS:
@@ -138,13 +153,24 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
                 continue
             group = list(kind.group())
             statement = select(*group, _row_json(connection, list(kind.table.c))).select_from(kind.table)
-            if kind.via is not None:
-                statement = statement.join(kind.via[0], kind.via[1]())
+            if kind.via is not None:  # outer: a row whose parent is missing is still counted
+                statement = statement.join(kind.via[0], kind.via[1](), isouter=True)
             statement = statement.order_by(*kind.table.primary_key.columns)
-            cursor.execute(str(statement.compile(dialect=connection.dialect)))
+            try:
+                compiled = statement.compile(
+                    dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+                )
+                cursor.execute(str(compiled))
+                fetched = cursor.fetchall()
+            except (dbapi.OperationalError, dbapi.DataError) as error:  # a value qzzc never writes
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                raise StoreError(
+                    f"无法核对受保护的数据：{kind.label}（{kind.table.name} 表）中有 qzzc 不会写入的内容"
+                    f"（{reason}）。数据库可能在 qzzc 之外被改动，请保留现状，联系系统管理员并与最近的备份核对。"
+                ) from None
             width = len(group)
             groups: dict[Any, list[bytes]] = {}
-            for row in cursor.fetchall():
+            for row in fetched:
                 key = row[:width]
                 rows = groups.get(key)
                 if rows is None:
@@ -169,13 +195,27 @@ def state_after(
 
 
 def _row_json(connection: Connection, columns: list[Any]) -> Any:
-    """Each row as the UTF-8 bytes of a JSON array, so that Python neither decodes nor encodes."""
+    """Each row as the UTF-8 bytes of a JSON array, so that Python neither decodes nor encodes.
+
+    PostgreSQL writes a float exactly; SQLite's ``json_array`` to 15 digits, so that 53.99999999999999
+    would read as 54.0. On SQLite each float that 15 digits do not give back exactly is therefore
+    added after the array, in full (``quote``); rows without such a value keep their digest."""
     if connection.dialect.name == "postgresql":
         return func.convert_to(cast(func.json_build_array(*columns), Text), literal_column("'UTF8'"))
-    return cast(func.json_array(*columns), LargeBinary)
+    text = func.json_array(*columns)
+    for column in columns:
+        if isinstance(column.type, Float):
+            inexact = and_(column.is_not(None), cast(func.printf("%.15g", column), Float) != column)
+            text = text.op("||")(case((inexact, literal("#") + func.quote(column)), else_=literal("")))
+    return cast(text, LargeBinary)
+
+
+ORPHAN = "-"  # the group of rows whose parent row (applicant, draw, tally) does not exist
 
 
 def _group_name(key: tuple[Any, ...]) -> str:
+    if any(part is None for part in key):
+        return ORPHAN
     return "/".join(str(part) for part in key) or "all"
 
 
@@ -241,7 +281,7 @@ def verify(ctx: Context, head: str | None = None) -> Verification:
     is not such a hash.
     """
     wanted = _head_prefix(head) if head is not None else None
-    with ctx.store.reading() as session:
+    with ctx.store.reading(consistent=True) as session:  # the chain, marker and records of one moment
         connection = session.connection()
         if connection.dialect.name == "sqlite":
             integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]
@@ -415,7 +455,9 @@ def _describe_chain(problem: ChainProblem) -> str:
 
 def _describe_change(change: StateChange, meetings: dict[int, tuple[int, Any]], logged: bool = True) -> str:
     kind = KIND_LABELS[change.kind]
-    if kind.group_label == "committee":
+    if change.group == ORPHAN:
+        where = "不属于任何评委会或会议的"
+    elif kind.group_label == "committee":
         year, _, seq = change.group.partition("/")
         where = f"{year} 年度第 {seq} 号评委会的"
     elif kind.group_label == "meeting":

@@ -188,11 +188,20 @@ def _tables_written(session: Session) -> Iterator[set[str]]:
 
 
 def _lock_chain(session: Session) -> None:
-    """Makes writing jobs take turns from their start, so that the state a job checks and the
-    entry it chains onto are not changed by another job before it commits. SQLite's ``BEGIN
-    IMMEDIATE`` does this already; on PostgreSQL the audit table is locked."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(_text("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
+    """Makes writing jobs take turns from their start, and keeps anyone else from changing a
+    protected record while a job runs, so that what the job checked before it wrote is what its
+    entry seals. SQLite's ``BEGIN IMMEDIATE`` does this already. On PostgreSQL the audit table and
+    every protected table are locked against writes (``SHARE ROW EXCLUSIVE``: reading goes on); a
+    change someone began outside qzzc is waited for, and then found by the check."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import inspect
+
+    from qzzc.services.audit import KINDS
+
+    existing = set(inspect(session.connection()).get_table_names())
+    tables = [AuditEntry.__tablename__, *(kind.table.name for kind in KINDS if kind.table.name in existing)]
+    session.exec(_text(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
 
 
 def append_audit(

@@ -122,9 +122,14 @@ class Store:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reading an initialised store."""
-        with self._errors(), Session(self.engine) as session:
+    def reading(self, consistent: bool = False) -> Iterator[Session]:
+        """A session for reading an initialised store. ``consistent``: every read sees the store
+        as of one moment, however many statements (PostgreSQL's REPEATABLE READ; a SQLite read
+        transaction does so anyway)."""
+        bind = self.engine
+        if consistent and not self.is_sqlite:
+            bind = bind.execution_options(isolation_level="REPEATABLE READ")
+        with self._errors(), Session(bind) as session:
             self._check_version(session)
             yield session
 

@@ -510,3 +510,117 @@ def test_jobs_running_at_once_keep_the_chain_and_the_state(initialised):
     result = verify(initialised)
     assert result.entries == 4
     assert sorted(entry["options"]["committee"] for entry in list_entries(initialised)[1:]) == [3, 5, 7]
+
+
+def test_a_row_planted_before_its_parent_exists_is_found(initialised):
+    """A tally result for a tally that does not exist yet (SQLite checks foreign keys only when the
+    connection asks) is counted, so the job that later creates the tally cannot seal it."""
+    import sqlite3
+
+    if not initialised.store.is_sqlite:
+        pytest.skip("PostgreSQL always enforces the foreign key")
+    make_records(initialised)
+    with sqlite3.connect(initialised.store.path) as connection:  # foreign keys off, as sqlite3's shell
+        connection.execute(
+            "INSERT INTO tally_results (id, tally_id, applicant_id, yes, no, abstain, needed, passed, mode) "
+            "SELECT 100, 999, id, 9, 0, 0, 4, 1, '评审' FROM applicants WHERE committee_seq = 5"
+        )
+    connection.close()
+    assert failure(initialised) == [
+        "不属于任何评委会或会议的计票结果（tally_results 表）在最后一条审计记录之后被加入，与审计记录不符。"
+    ]
+    with pytest.raises(Tampered), job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+
+
+def test_a_change_committed_while_a_job_waits_is_found_not_sealed(pg_url):
+    """PostgreSQL: someone edits a tally result in a transaction of their own; a job started
+    meanwhile waits for it, then finds the change instead of sealing it."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine
+
+    from qzzc.services.plan import init_store
+
+    ctx = Context(store=Store(pg_url), operator="测试员")
+    init_store(ctx)
+    make_records(ctx)
+    outsider = create_engine(pg_url)
+    outcome: dict[str, object] = {}
+
+    def clerk() -> None:
+        other = Context(store=Store(pg_url), operator="办事员")
+        try:
+            with job(other, "test-write"):
+                pass
+            outcome["result"] = "written"
+        except Tampered as error:
+            outcome["result"] = error.found.problems
+        finally:
+            other.store.dispose()
+
+    with outsider.begin() as connection:
+        connection.execute(text("UPDATE tally_results SET yes = 5, no = 0"))
+        thread = threading.Thread(target=clerk)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive()  # waiting for the outsider's transaction
+    thread.join(timeout=30)
+    outsider.dispose()
+    meeting = _meeting_id(ctx)
+    assert outcome["result"] == [
+        f"会议 {meeting}（第 3 号评委会，2021-10-15）的计票结果（tally_results 表）被改动，与审计记录不符。"
+    ]
+    assert count_entries(ctx) == 2
+    ctx.store.dispose()
+
+
+def test_a_value_qzzc_never_writes_is_reported_not_an_internal_error(initialised):
+    if not initialised.store.is_sqlite:
+        pytest.skip("PostgreSQL's columns are typed")
+    make_records(initialised)
+    tamper(initialised, "UPDATE verdicts SET verdict = CAST('eligible' AS BLOB)")
+    with pytest.raises(StoreError) as caught:
+        verify(initialised)
+    assert caught.value.message == (
+        "无法核对受保护的数据：资格审查结论（verdicts 表）中有 qzzc 不会写入的内容（JSON cannot hold BLOB values）。"
+        "数据库可能在 qzzc 之外被改动，请保留现状，联系系统管理员并与最近的备份核对。"
+    )
+    with pytest.raises(StoreError), job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+
+
+def test_a_float_changed_beyond_15_digits_is_found(initialised):
+    """53.99999999999999 is not 54.0: SQLite's JSON would print both as 54.0."""
+    with job(initialised, "test-write") as current:
+        current.session.add(Applicant(**applicant_row(public_hours=54.0)))
+    tamper(initialised, "UPDATE applicants SET public_hours = 53.99999999999999")
+    assert failure(initialised) == ["2021 年度第 3 号评委会的申报人（applicants 表）被改动，与审计记录不符。"]
+
+
+def test_float_digests_are_those_of_the_plain_json_when_15_digits_suffice(initialised):
+    """Stores written before floats were hashed in full keep their digests."""
+    from qzzc.services.audit import group_digests
+
+    with job(initialised, "test-write") as current:
+        current.session.add(Applicant(**applicant_row(public_hours=54.5, professional_hours=0.1)))
+    with initialised.store.reading() as session:
+        connection = session.connection()
+        table = Applicant.__table__
+        plain = "json_build_array" if connection.dialect.name == "postgresql" else "json_array"
+        rows = (
+            connection.exec_driver_sql(
+                f"SELECT {plain}({', '.join(column.name for column in table.c)})::text FROM applicants"
+                if plain == "json_build_array"
+                else f"SELECT {plain}({', '.join(column.name for column in table.c)}) FROM applicants"
+            )
+            .scalars()
+            .all()
+        )
+        import hashlib
+
+        assert (
+            group_digests(connection, ["applicants"])["applicants"]["2021/3"]
+            == hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        )
