@@ -328,7 +328,11 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
     connection = session.connection()
     found = Findings()
     version = ctx.store.schema_version(session) or 0
-    tail = _tail_problem(last, ctx.store.meta(session, HEAD_KEY), expected=version >= HEAD_MARKER_SINCE)
+    # Entries written by a version that keeps the marker (their state knows its newest kind) need
+    # it, whatever the version record says: lowering it must not excuse a deleted marker.
+    newer_writer = bool(last and "draw_applicants" in (last.get("state") or {}).get("groups", {}))
+    expected = version >= HEAD_MARKER_SINCE or newer_writer
+    tail = _tail_problem(last, ctx.store.meta(session, HEAD_KEY), expected=expected)
     if tail:
         found.problems.append(tail)
         found.tail = True
@@ -364,6 +368,8 @@ def _tail_problem(last: dict[str, Any] | None, marker: str | None, *, expected: 
     if last is not None and (seq_text, marked_hash) == (str(last["seq"]), last["hash"]):
         return None
     last_seq = last["seq"] if last else 0
+    if not seq_text.isdigit():
+        return f"审计日志的末条标记被改动（内容「{marker[:20]}」不是有效的标记）。"
     if seq_text.isdigit() and int(seq_text) > last_seq:
         first, final = last_seq + 1, int(seq_text)
         which = f"第 {first} 条" if first == final else f"第 {first}–{final} 条"
@@ -430,7 +436,7 @@ def accept(ctx: Context, reason: str) -> Accepted:
         last = _last_entry(current.session)
         found = _findings(ctx, current.session, last)
         if found.tail or last is None:
-            lines = ["审计日志末尾的记录缺失，不能用 accept 确认，未写入任何数据："]
+            lines = ["审计日志末尾的记录或其标记不符，不能用 accept 确认，未写入任何数据："]
             lines += [f"  {problem}" for problem in found.problems or ["审计日志为空。"]]
             lines.append("请用最近的备份（qzzc backup 生成的文件）恢复数据库。")
             raise QzzcError("\n".join(lines))

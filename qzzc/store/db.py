@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Engine, Table, create_engine, event, inspect
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from qzzc.errors import NotInitialised, StoreError, StoreTooNew
 from qzzc.store.models import SCHEMA_VERSION, Meta
@@ -176,10 +176,24 @@ class Store:
         return inspect(session.connection()).has_table(Meta.__tablename__)
 
     def schema_version(self, session: Session) -> int | None:
+        """The store's schema version, or None for a store never initialised. Raises
+        ``StoreError`` for a store whose version record is gone or garbled while it holds audit
+        entries: that was done outside qzzc, and ``init`` must not start it afresh."""
         if not self.is_initialised(session):
             return None
         row = session.get(Meta, "schema_version")
-        return int(row.value) if row else None
+        if row is not None and row.value.isdigit():
+            return int(row.value)
+        from qzzc.store.models import AuditEntry
+
+        if inspect(session.connection()).has_table(AuditEntry.__tablename__) and session.scalar(
+            select(AuditEntry.seq).limit(1)
+        ):
+            raise StoreError(
+                f"数据库 {self.where} 的结构版本记录缺失或被改动，数据库可能在 qzzc 之外被改动。"
+                "请勿继续写入，用最近的备份（qzzc backup 生成的文件）恢复。"
+            )
+        return None
 
     def _check_version(self, session: Session) -> int:
         """Returns the store's schema version; raises unless it is initialised and not newer."""

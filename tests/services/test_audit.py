@@ -216,14 +216,22 @@ def test_an_edited_head_marker_is_found(initialised):
     assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
 
 
-def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(initialised):
+def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, monkeypatch):
     """Stores written before the marker and ``draw_applicants`` existed verify, and are upgraded
     by their next job."""
     from sqlalchemy import inspect
 
+    import qzzc.services.audit as audit
+    from qzzc.services.plan import init_store
+
+    initialised = ctx
+    every = audit.KINDS
+    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "draw_applicants"))
+    init_store(initialised)  # as version 1 wrote it: no draw_applicants, no marker
     tamper(initialised, "DROP TABLE draw_applicants")
     tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
     tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    monkeypatch.setattr(audit, "KINDS", every)
     assert verify(initialised).entries == 1
     make_records(initialised)
     with initialised.store.reading() as session:
@@ -344,7 +352,7 @@ def test_accept_cannot_mend_a_deleted_last_entry(initialised):
     with pytest.raises(QzzcError) as caught:
         accept(initialised, "想补上")
     lines = caught.value.message.splitlines()
-    assert lines[0] == "审计日志末尾的记录缺失，不能用 accept 确认，未写入任何数据："
+    assert lines[0] == "审计日志末尾的记录或其标记不符，不能用 accept 确认，未写入任何数据："
     assert lines[1] == "  审计日志末尾的记录（第 2 条）缺失（被删除）。"
     assert lines[-1] == "请用最近的备份（qzzc backup 生成的文件）恢复数据库。"
     assert count_entries(initialised) == 1
@@ -624,3 +632,44 @@ def test_float_digests_are_those_of_the_plain_json_when_15_digits_suffice(initia
             group_digests(connection, ["applicants"])["applicants"]["2021/3"]
             == hashlib.sha256("\n".join(rows).encode()).hexdigest()
         )
+
+
+def test_lowering_the_version_does_not_excuse_a_deleted_marker(initialised):
+    make_records(initialised)
+    tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
+    tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
+
+
+def test_a_garbled_marker_is_named_as_such(initialised):
+    tamper(initialised, "UPDATE meta SET value = 'zz' WHERE key = 'audit_head'")
+    assert failure(initialised) == ["审计日志的末条标记被改动（内容「zz」不是有效的标记）。"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "DELETE FROM meta WHERE key = 'schema_version'",
+        "UPDATE meta SET value = 'x' WHERE key = 'schema_version'",
+    ],
+)
+def test_a_lost_version_record_is_not_taken_for_a_new_store(initialised, change):
+    """``init`` must not start such a store afresh and seal whatever was done to it."""
+    from qzzc.services.plan import init_store
+
+    tamper(initialised, change)
+    where = initialised.store.where
+    message = (
+        f"数据库 {where} 的结构版本记录缺失或被改动，数据库可能在 qzzc 之外被改动。"
+        "请勿继续写入，用最近的备份（qzzc backup 生成的文件）恢复。"
+    )
+    for attempt in (lambda: verify(initialised), lambda: init_store(initialised)):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert caught.value.message == message
+    assert count_entries_raw(initialised) == 1
+
+
+def count_entries_raw(ctx) -> int:
+    with ctx.store.transaction() as session:
+        return session.execute(text("SELECT count(*) FROM audit_entries")).scalar_one()
