@@ -31,25 +31,55 @@ def os_reason(error: OSError) -> str:
     return _REASONS.get(error.errno or 0) or error.strerror or str(error)
 
 
+class Staged:
+    """A file written beside its place and put there later (``publish``), or dropped
+    (``discard``): for a file that must appear only if something else (a job's commit) succeeds,
+    without touching an earlier file of that name meanwhile."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self._temporary: str | None = None
+        try:
+            handle, self._temporary = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+            )
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(self._temporary, 0o666 & ~_umask())
+        except BaseException as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise QzzcError(f"无法写入文件 {path}：{os_reason(error)}") from None
+            raise
+
+    def publish(self) -> None:
+        """Puts the file in its place (an atomic rename over any earlier file)."""
+        if self._temporary is None:
+            return
+        try:
+            os.replace(self._temporary, self.path)
+        except OSError as error:
+            self.discard()
+            raise QzzcError(f"无法写入文件 {self.path}：{os_reason(error)}") from None
+        self._temporary = None
+
+    def discard(self) -> None:
+        if self._temporary is not None:
+            Path(self._temporary).unlink(missing_ok=True)
+            self._temporary = None
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Writes ``data`` to ``path`` through a temporary file in the same folder, renamed over
     ``path`` once complete: a failure (a full disk, Ctrl+C) leaves an earlier file as it was and
     no temporary file behind. The file gets the permissions ``open()`` would give it.
 
     Raises ``QzzcError`` naming the file when it cannot be written."""
-    temporary: str | None = None
+    staged = Staged(path, data)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise QzzcError(f"无法写入文件 {path}：{os_reason(error)}") from None
-        raise
+        staged.publish()
+    finally:
+        staged.discard()
 
 
 def _umask() -> int:

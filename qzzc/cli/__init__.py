@@ -35,7 +35,10 @@ class QzzcGroup(TyperGroup):
         except QzzcError as error:
             _fail(error.message, error.exit_code)
         except KeyboardInterrupt:
-            _fail("已中断，本次操作未写入任何数据。", ExitCode.INTERRUPTED)
+            _fail(
+                "已中断。未完成的操作不会写入任何数据；中断前已完成的，可用 qzzc audit 查看最后一条记录。",
+                ExitCode.INTERRUPTED,
+            )
         except BrokenPipeError:
             _reader_gone()
         except Exception as error:
@@ -52,11 +55,12 @@ class QzzcGroup(TyperGroup):
 
 def _reader_gone() -> None:
     """The program reading stdout stopped early (``qzzc audit --json | head``): that is not an
-    error of ours. Output goes nowhere from now on, so that Python's final flush stays quiet, as
-    the Python documentation advises (signal module, "Note on SIGPIPE")."""
+    error of ours, and results are printed only after a job has committed, so the command is done
+    (exit 0). Output goes nowhere from now on, so that Python's final flush stays quiet, as the
+    Python documentation advises (signal module, "Note on SIGPIPE")."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    raise SystemExit(ExitCode.REFUSED)
+    raise SystemExit(ExitCode.OK)
 
 
 HELP_OPTION_TEXT = "显示本帮助后退出。"
@@ -148,7 +152,8 @@ def translate_usage(message: str) -> str:
     for pattern, template in _USAGE_PATTERNS:
         if match := pattern.match(message.strip()):
             detail = match.groupdict().get("b")
-            text = template.format(a=match["a"], b=_detail(detail) if detail else None)
+            names = match["a"].replace("' / '", " / ")  # click quotes each name: '--out' / '-o'
+            text = template.format(a=names, b=_detail(detail) if detail else None)
             suggestion = match.groupdict().get("b")
             if suggestion and "{b}" not in template:
                 text += f"（是否要用 {suggestion}？）"

@@ -18,11 +18,9 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from qzzc.core.notices import FilingFormContext, PreReviewContext, ResultContext
-from qzzc.files import write_file
 from qzzc.sheets.writer import width_of
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -255,11 +253,6 @@ def workbook(table: Table) -> bytes:
         for name, text in parts.items():
             book.writestr(name, text.encode("utf-8"))
     return buffer.getvalue()
-
-
-def write_table(table: Table, path: Path) -> None:
-    """Writes ``table`` as a one-sheet workbook at ``path``, whole or not at all."""
-    write_file(path, workbook(table))
 
 
 def pre_review_table(context: PreReviewContext) -> Table:

@@ -336,9 +336,12 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
     if tail:
         found.problems.append(tail)
         found.tail = True
-    recorded = last.get("state") if last else empty_state([kind.name for kind in KINDS])
-    if not recorded:
-        found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")  # type: ignore[index]
+    if last is None:
+        recorded = empty_state([kind.name for kind in KINDS])
+    elif last.get("state"):
+        recorded = last["state"]
+    else:
+        found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")
         return found
     # Kinds added to qzzc after the entry was written are compared as having had no records then.
     found.digests = group_digests(connection)
@@ -443,7 +446,8 @@ def accept(ctx: Context, reason: str) -> Accepted:
         if not found.problems:
             raise QzzcError("数据与最后一条审计记录一致，没有需要确认的改动。")
         current.summary = {"reason": reason, "changes": found.problems}
-        return Accepted(entry=last["seq"] + 1, changes=found.problems)
+    assert current.seq is not None
+    return Accepted(entry=current.seq, changes=found.problems)
 
 
 _CHAIN_WORDS = {

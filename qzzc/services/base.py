@@ -61,6 +61,7 @@ class Job:
     at: str
     summary: dict[str, Any] = field(default_factory=dict)
     discarded: bool = False
+    seq: int | None = None  # the audit entry's number, once appended
 
     def discard(self) -> None:
         """Ends the job without writing anything, as a success (a second ``init``, say)."""
@@ -152,6 +153,7 @@ def job(
                 inputs=describe_inputs(inputs or {}),
                 summary=current.summary,
             )
+            current.seq = entry.seq
             ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
             if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:
                 ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))

@@ -33,7 +33,7 @@ from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import RuleSet
 from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
-from qzzc.files import write_file
+from qzzc.files import Staged
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, read_calendar, read_input
 from qzzc.services.draw import replacements_of, seated_members
@@ -87,18 +87,18 @@ def render_notice(
         "template": str(template) if template else None,
         "calendar": calendar.name if calendar else None,
     }
+    if days is not None and days < 1:
+        raise UsageError("--days 应至少为 1")
     days_off, inputs = read_calendar(calendar)
     if template is not None:
         inputs[template.name] = read_input(template)
-    written = False
+    staged: Staged | None = None
     try:
         with job(ctx, f"notice {kind}", options, inputs) as current:
             session = current.session
             year = ctx.store.current_year(session)
             rules = plan_service.ruleset(session, year)
             days = days if days is not None else publicity_days(rules)
-            if days < 1:
-                raise UsageError("--days 应至少为 1")
             context = _build(
                 session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
             )
@@ -118,12 +118,11 @@ def render_notice(
                 "rows": rows,
                 "period": period.text if period else None,
             }
-            write_file(out, data)  # last: a file that cannot be written leaves no entry
-            written = True
-    except BaseException:
-        if written:  # the entry could not be committed: no file without its entry
-            out.unlink(missing_ok=True)
-        raise
+            staged = Staged(out, data)  # written beside its place: no entry without the file
+        staged.publish()  # after the commit: no file without its entry
+    finally:
+        if staged is not None:
+            staged.discard()
     return NoticeResult(kind, out, rows, period)
 
 

@@ -46,3 +46,23 @@ def test_internal_error_has_no_traceback(cli, monkeypatch):
     assert result.stderr.startswith("错误：qzzc 内部错误（ZeroDivisionError），本次操作未写入任何数据。")
     assert "33080219900101123X" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_option_with_two_names_is_named_plainly(cli_initialised, tmp_path):
+    result = cli_initialised("notice", "announcement", "-c", "3", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：命令用法有误：--out / -o 的值无效：是文件夹，不是文件\n")
+
+
+def test_ctrl_c_exits_130_and_says_what_was_kept(cli_initialised, monkeypatch):
+    import qzzc.services.plan
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(qzzc.services.plan, "list_committees", interrupted)
+    result = cli_initialised("plan", "list")
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "已中断。未完成的操作不会写入任何数据；中断前已完成的，可用 qzzc audit 查看最后一条记录。\n"
+    )

@@ -129,3 +129,24 @@ def test_a_year_the_calendar_lacks_is_given_by_a_calendar_file(cli, store, tmp_p
     entry = json.loads(cli("audit", "--json").stdout)[-1]
     assert [item["file"] for item in entry["inputs"]] == ["2031.toml"]
     assert entry["options"]["calendar"] == "2031.toml"
+
+
+def test_a_notice_whose_entry_cannot_be_committed_leaves_the_earlier_file(
+    store, db_path, tmp_path, monkeypatch
+):
+    import qzzc.services.base as base
+    from qzzc.services.notices import render_notice
+
+    out = tmp_path / "公告.html"
+    out.write_text("上次的公告", encoding="utf-8")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the disk is gone")
+
+    monkeypatch.setattr(base, "append_audit", broken)
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    with pytest.raises(RuntimeError):
+        render_notice(ctx, "announcement", out, committee=3)
+    ctx.store.dispose()
+    assert out.read_text(encoding="utf-8") == "上次的公告"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from qzzc.notices.xlsx import BODY, FOOT, HEAD, LEAD, TITLE, Table, write_table
+from qzzc.files import write_file
+from qzzc.notices.xlsx import BODY, FOOT, HEAD, LEAD, TITLE, Table, workbook
 
 TABLE = Table(
     sheet="评前公示",
@@ -22,7 +23,7 @@ TABLE = Table(
 @pytest.fixture
 def book(tmp_path):
     path = tmp_path / "notice.xlsx"
-    write_table(TABLE, path)
+    write_file(path, workbook(TABLE))
     return path
 
 
@@ -102,7 +103,7 @@ def test_title_with_control_characters_still_makes_a_workbook(tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "notice.xlsx"
-    write_table(Table("评前公示", "某\x0b评委会\udcff公示", [], ("序号",), [(1,)], []), path)
+    write_file(path, workbook(Table("评前公示", "某\x0b评委会\udcff公示", [], ("序号",), [(1,)], [])))
     book = load_workbook(path)
     assert book.active["A1"].value == "某评委会公示"
     assert book.properties.title == "某评委会公示"
@@ -111,6 +112,6 @@ def test_title_with_control_characters_still_makes_a_workbook(tmp_path):
 def test_replaces_a_file_whole(tmp_path):
     path = tmp_path / "notice.xlsx"
     path.write_bytes(b"old")
-    write_table(TABLE, path)
+    write_file(path, workbook(TABLE))
     assert zipfile.is_zipfile(path)
     assert [item.name for item in tmp_path.iterdir()] == ["notice.xlsx"]
