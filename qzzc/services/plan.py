@@ -7,12 +7,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
 from qzzc.core.plan import Committee, parse_plan
 from qzzc.core.ruleset import RuleSet, parse_rules
-from qzzc.errors import ConfigError, UnknownCommittee
+from qzzc.errors import ConfigError, StoreError, UnknownCommittee
 from qzzc.resources import data_file
 from qzzc.services.base import Context, job, read_input
 from qzzc.store.models import CommitteeRecord, RuleSetRecord
@@ -69,6 +70,22 @@ def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None
     year = ruleset.year
     options = {"plan": str(plan_path.name), "rules": str(rules_path.name), "year": year}
     inputs = {plan_path.name: plan_bytes, rules_path.name: rules_bytes}
+    try:
+        return _init(ctx, year, committees, rules_path, rules_text, options, inputs)
+    except IntegrityError:
+        # Two first inits of one server database at once: the second finds the first's rows.
+        raise StoreError("另一处正在同时初始化这个数据库。请稍后重新运行 qzzc init。") from None
+
+
+def _init(
+    ctx: Context,
+    year: int,
+    committees: list[Committee],
+    rules_path: Path,
+    rules_text: str,
+    options: dict,
+    inputs: dict[str, bytes],
+) -> InitResult:
     with job(ctx, "init", options, inputs, initialising=True) as current:
         session = current.session
         created = ctx.store.create_schema(session)

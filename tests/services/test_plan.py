@@ -74,3 +74,20 @@ def test_a_lone_carriage_return_ends_a_row():
 
     text = data_file("plan2021.csv").read_text(encoding="utf-8-sig").replace("\n", "\r")
     assert len(read_plan(text.encode(), "plan.csv")) == 25
+
+
+def test_two_first_inits_at_once_give_a_message(ctx, monkeypatch):
+    """PostgreSQL: the second of two first inits finds the first's rows (tried by hand with four
+    processes on a fresh schema: one created the store, three got this message)."""
+    from sqlalchemy.exc import IntegrityError
+
+    import qzzc.services.plan as plan
+    from qzzc.errors import StoreError
+
+    def racing(*_args, **_kwargs):
+        raise IntegrityError("INSERT INTO meta …", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(plan, "_init", racing)
+    with pytest.raises(StoreError) as caught:
+        plan.init_store(ctx)
+    assert caught.value.message == "另一处正在同时初始化这个数据库。请稍后重新运行 qzzc init。"
