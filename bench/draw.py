@@ -23,7 +23,7 @@ from sqlalchemy import insert
 
 from qzzc.core import draw as core
 from qzzc.core.rules import normalise_unit
-from qzzc.services.base import Context
+from qzzc.services.base import Context, job
 from qzzc.services.draw import draw_experts, verify_meeting
 from qzzc.services.plan import init_store
 from qzzc.store.db import Store
@@ -113,7 +113,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         ctx = Context(Store(url or f"sqlite:///{Path(folder) / 'bench.db'}"), "bench")
         init_store(ctx)
-        with ctx.store.writing() as session:
+        with job(ctx, "bench-fill") as current:  # as a command writes: sealed by an audit entry
+            session = current.session
             session.execute(insert(Expert), pool_rows)
             session.execute(insert(Applicant), applicant_list)
             ids = session.execute(
