@@ -121,6 +121,7 @@ KINDS: tuple[Kind, ...] = (
          (_t(Tally), lambda: TallyResult.tally_id == Tally.id)),
 )  # fmt: skip
 KIND_LABELS = {kind.name: kind for kind in KINDS}
+KIND_OF_VERSION_2 = "draw_applicants"  # came with schema version 2, as did the head marker
 
 
 def protected_state(connection: Connection, kinds: Iterable[str] | None = None) -> dict[str, Any]:
@@ -328,9 +329,9 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
     connection = session.connection()
     found = Findings()
     version = ctx.store.schema_version(session) or 0
-    # Entries written by a version that keeps the marker (their state knows its newest kind) need
-    # it, whatever the version record says: lowering it must not excuse a deleted marker.
-    newer_writer = bool(last and "draw_applicants" in (last.get("state") or {}).get("groups", {}))
+    # Entries written by a version that keeps the marker (their state knows a kind that came with
+    # it) need it, whatever the version record says: lowering it must not excuse a deleted marker.
+    newer_writer = bool(last and KIND_OF_VERSION_2 in (last.get("state") or {}).get("groups", {}))
     expected = version >= HEAD_MARKER_SINCE or newer_writer
     tail = _tail_problem(last, ctx.store.meta(session, HEAD_KEY), expected=expected)
     if tail:
