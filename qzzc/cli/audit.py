@@ -40,10 +40,12 @@ def _print(entries: list[dict[str, Any]]) -> None:
         console.print("审计日志为空。")
         return
     for entry in entries:
-        options = {
-            key: value for key, value in entry["options"].items() if value not in (None, [], {}, False)
-        }
-        inputs = "；".join(f"{item['file']}（{item['sha256'][:SHORT_HASH]}）" for item in entry["inputs"])
+        given = entry["options"] if isinstance(entry["options"], dict) else {"?": entry["options"]}
+        options = {key: value for key, value in given.items() if value not in (None, [], {}, False)}
+        inputs = "；".join(
+            f"{item['file']}（{item['sha256'][:SHORT_HASH]}）" if isinstance(item, dict) else str(item)
+            for item in (entry["inputs"] if isinstance(entry["inputs"], list) else [entry["inputs"]])
+        )
         console.print(
             f"第 {entry['seq']} 条  {entry['at']}  操作人：{entry['operator']}  命令：{entry['command']}"
             f"  哈希：{entry['hash'][:SHORT_HASH]}",

@@ -146,6 +146,8 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.cursor()
     try:
+        if connection.dialect.name == "postgresql":  # floats written exactly, whatever the session says
+            cursor.execute("SET LOCAL extra_float_digits = 1")
         for kind in KINDS:
             if kind.name not in wanted:
                 continue
@@ -232,8 +234,19 @@ def list_entries(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _entries(connection: Connection) -> list[dict[str, Any]]:
-    rows = connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
-    return [dict(row) for row in rows]
+    try:
+        rows = connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
+        return [dict(row) for row in rows]
+    except ValueError:  # a JSON column that is no longer JSON
+        raise GarbledLog from None
+
+
+class GarbledLog(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "审计日志中有记录的内容已损坏（不是有效的 JSON），数据库可能在 qzzc 之外被改动。"
+            "请保留现状，联系系统管理员并用最近的备份恢复。"
+        )
 
 
 def _entry_columns() -> list[Any]:
@@ -331,15 +344,20 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
     version = ctx.store.schema_version(session) or 0
     # Entries written by a version that keeps the marker (their state knows a kind that came with
     # it) need it, whatever the version record says: lowering it must not excuse a deleted marker.
-    newer_writer = bool(last and KIND_OF_VERSION_2 in (last.get("state") or {}).get("groups", {}))
+    state = last.get("state") if last else None
+    newer_writer = isinstance(state, dict) and KIND_OF_VERSION_2 in (state.get("groups") or {})
     expected = version >= HEAD_MARKER_SINCE or newer_writer
     tail = _tail_problem(last, ctx.store.meta(session, HEAD_KEY), expected=expected)
     if tail:
         found.problems.append(tail)
         found.tail = True
+    found.problems += [
+        f"数据库中有 qzzc 不会创建的触发器「{name}」（{table} 表）：它能在 qzzc 写入时暗中改动数据。"
+        for name, table in _triggers(connection)
+    ]
     if last is None:
         recorded = empty_state([kind.name for kind in KINDS])
-    elif last.get("state"):
+    elif isinstance(last.get("state"), dict) and isinstance(last["state"].get("groups"), dict):
         recorded = last["state"]
     else:
         found.problems.append(f"最后一条审计记录（第 {last['seq']} 条）没有数据摘要，无法核对数据。")
@@ -362,6 +380,19 @@ def _findings(ctx: Context, session: Any, last: dict[str, Any] | None) -> Findin
         found.changes = changes
         found.problems += [_describe_change(change, meetings, bool(last)) for change in changes]
     return found
+
+
+def _triggers(connection: Connection) -> list[tuple[str, str]]:
+    """The triggers in the store (name, table). qzzc creates none; one made outside it could
+    change what a command writes, after which the command's entry would seal the change."""
+    if connection.dialect.name == "postgresql":
+        sql = (
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"
+        )
+    else:
+        sql = "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    return [(row[0], row[1]) for row in connection.exec_driver_sql(sql)]
 
 
 def _tail_problem(last: dict[str, Any] | None, marker: str | None, *, expected: bool) -> str | None:
@@ -410,12 +441,15 @@ def check_unchanged(ctx: Context, session: Any) -> dict[str, dict[str, str]] | N
 
 
 def _last_entry(session: Any) -> dict[str, Any] | None:
-    row = (
-        session.connection()
-        .execute(select(*_entry_columns()).order_by(AuditEntry.seq.desc()).limit(1))  # type: ignore[union-attr]
-        .mappings()
-        .first()
-    )
+    try:
+        row = (
+            session.connection()
+            .execute(select(*_entry_columns()).order_by(AuditEntry.seq.desc()).limit(1))  # type: ignore[union-attr]
+            .mappings()
+            .first()
+        )
+    except ValueError:  # a JSON column that is no longer JSON
+        raise GarbledLog from None
     return dict(row) if row else None
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, Engine, Table, create_engine, event, inspect
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, select
 
 from qzzc.errors import NotInitialised, StoreError, StoreTooNew
@@ -143,7 +143,10 @@ class Store:
             if version < SCHEMA_VERSION:
                 import qzzc.store.models  # noqa: F401  (registers every table)
 
-                SQLModel.metadata.create_all(session.connection())
+                try:
+                    SQLModel.metadata.create_all(session.connection())
+                except (IntegrityError, ProgrammingError):  # another command upgrading at once
+                    raise StoreError("另一处正在同时升级数据库结构。请稍后重新运行本命令。") from None
             yield session
 
     @contextmanager
@@ -177,13 +180,13 @@ class Store:
 
     def schema_version(self, session: Session) -> int | None:
         """The store's schema version, or None for a store never initialised. Raises
-        ``StoreError`` for a store whose version record is gone or garbled while it holds audit
-        entries: that was done outside qzzc, and ``init`` must not start it afresh."""
-        if not self.is_initialised(session):
-            return None
-        row = session.get(Meta, "schema_version")
-        if row is not None and row.value.isdigit():
-            return int(row.value)
+        ``StoreError`` for a store whose version record (or whole ``meta`` table) is gone or
+        garbled while it holds audit entries: that was done outside qzzc, and ``init`` must not
+        start it afresh."""
+        if self.is_initialised(session):
+            row = session.get(Meta, "schema_version")
+            if row is not None and row.value.isdigit():
+                return int(row.value)
         from qzzc.store.models import AuditEntry
 
         if inspect(session.connection()).has_table(AuditEntry.__tablename__) and session.scalar(
@@ -239,6 +242,11 @@ class Store:
         value = self.meta(session, "year")
         if value is None:
             raise NotInitialised(self.where)
+        if not value.isdigit():
+            raise StoreError(
+                f"数据库 {self.where} 的年度记录被改动（「{value[:20]}」），数据库可能在 qzzc 之外被改动。"
+                "请用最近的备份恢复，或重新运行 qzzc init。"
+            )
         return int(value)
 
 

@@ -673,3 +673,85 @@ def test_a_lost_version_record_is_not_taken_for_a_new_store(initialised, change)
 def count_entries_raw(ctx) -> int:
     with ctx.store.transaction() as session:
         return session.execute(text("SELECT count(*) FROM audit_entries")).scalar_one()
+
+
+def test_a_trigger_made_outside_qzzc_is_found_and_stops_jobs(initialised):
+    """A trigger could change what a command writes, and the command's entry would seal it."""
+    make_records(initialised)
+    if initialised.store.is_sqlite:
+        tamper(
+            initialised,
+            "CREATE TRIGGER t AFTER INSERT ON verdicts BEGIN UPDATE verdicts SET verdict = 'eligible' "
+            "WHERE id = NEW.id; END",
+        )
+    else:
+        tamper(
+            initialised,
+            "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.verdict := 'eligible'; RETURN NEW; END $$ "
+            "LANGUAGE plpgsql",
+        )
+        tamper(initialised, "CREATE TRIGGER t BEFORE INSERT ON verdicts FOR EACH ROW EXECUTE FUNCTION f()")
+    message = "数据库中有 qzzc 不会创建的触发器「t」（verdicts 表）：它能在 qzzc 写入时暗中改动数据。"
+    assert failure(initialised) == [message]
+    with pytest.raises(Tampered), job(initialised, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+
+
+def test_a_dropped_meta_table_is_not_taken_for_a_new_store(initialised):
+    from qzzc.services.plan import init_store
+
+    make_records(initialised)
+    tamper(initialised, "UPDATE tally_results SET passed = false")
+    tamper(initialised, "DROP TABLE meta")
+    for attempt in (lambda: verify(initialised), lambda: init_store(initialised)):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert "的结构版本记录缺失或被改动" in caught.value.message
+    assert count_entries_raw(initialised) == 2
+
+
+def test_a_garbled_entry_is_a_clear_refusal(initialised):
+    if not initialised.store.is_sqlite:
+        pytest.skip("PostgreSQL's JSON column refuses text that is not JSON")
+    tamper(initialised, "UPDATE audit_entries SET state = '{' WHERE seq = 1")
+    for attempt in (lambda: verify(initialised), lambda: list_entries(initialised)):
+        with pytest.raises(StoreError) as caught:
+            attempt()
+        assert caught.value.message.startswith("审计日志中有记录的内容已损坏（不是有效的 JSON）")
+
+
+def test_a_state_that_is_not_a_digest_record_is_named(initialised):
+    tamper(initialised, "UPDATE audit_entries SET state = '[1]' WHERE seq = 1")
+    assert failure(initialised) == [
+        "审计记录第 1 条的内容与其哈希不符（被改动）。",
+        "最后一条审计记录（第 1 条）没有数据摘要，无法核对数据。",
+    ]
+
+
+def test_a_garbled_year_is_a_clear_refusal(initialised):
+    from qzzc.services.plan import list_committees
+
+    tamper(initialised, "UPDATE meta SET value = 'abc' WHERE key = 'year'")
+    with pytest.raises(StoreError) as caught:
+        list_committees(initialised)
+    assert "的年度记录被改动（「abc」）" in caught.value.message
+
+
+def test_floats_are_compared_exactly_whatever_the_session_says(pg_url):
+    """PostgreSQL writes floats to 15 digits when a session sets extra_float_digits = 0."""
+    from sqlalchemy.engine import make_url
+
+    from qzzc.services.plan import init_store
+
+    ctx = Context(store=Store(pg_url), operator="测试员")
+    init_store(ctx)
+    with job(ctx, "test-write") as current:
+        current.session.add(Applicant(**applicant_row(public_hours=54.00000000000001)))
+    url = make_url(pg_url)
+    coarse = url.update_query_dict({"options": url.query["options"] + " -cextra_float_digits=0"})
+    other = Context(store=Store(coarse.render_as_string(hide_password=False)), operator="测试员")
+    assert verify(other).entries == 2
+    tamper(ctx, "UPDATE applicants SET public_hours = 54.0")
+    assert failure(other) == ["2021 年度第 3 号评委会的申报人（applicants 表）被改动，与审计记录不符。"]
+    other.store.dispose()
+    ctx.store.dispose()
