@@ -233,10 +233,15 @@ def list_entries(ctx: Context) -> list[dict[str, Any]]:
         return _entries(session.connection())
 
 
-def _entries(connection: Connection) -> list[dict[str, Any]]:
+def _entries(connection: Connection, last_only: bool = False) -> list[dict[str, Any]]:
+    """The audit entries as dicts, oldest first (or only the last one)."""
+    statement = select(*_entry_columns())
+    if last_only:
+        statement = statement.order_by(AuditEntry.seq.desc()).limit(1)  # type: ignore[union-attr]
+    else:
+        statement = statement.order_by(AuditEntry.seq)
     try:
-        rows = connection.execute(select(*_entry_columns()).order_by(AuditEntry.seq)).mappings()
-        return [dict(row) for row in rows]
+        return [dict(row) for row in connection.execute(statement).mappings()]
     except ValueError:  # a JSON column that is no longer JSON
         raise GarbledLog from None
 
@@ -441,16 +446,8 @@ def check_unchanged(ctx: Context, session: Any) -> dict[str, dict[str, str]] | N
 
 
 def _last_entry(session: Any) -> dict[str, Any] | None:
-    try:
-        row = (
-            session.connection()
-            .execute(select(*_entry_columns()).order_by(AuditEntry.seq.desc()).limit(1))  # type: ignore[union-attr]
-            .mappings()
-            .first()
-        )
-    except ValueError:  # a JSON column that is no longer JSON
-        raise GarbledLog from None
-    return dict(row) if row else None
+    found = _entries(session.connection(), last_only=True)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -141,10 +141,8 @@ class Store:
         with self.transaction() as session:
             version = self._check_version(session)
             if version < SCHEMA_VERSION:
-                import qzzc.store.models  # noqa: F401  (registers every table)
-
                 try:
-                    SQLModel.metadata.create_all(session.connection())
+                    _create_tables(session)
                 except (IntegrityError, ProgrammingError):  # another command upgrading at once
                     raise StoreError("另一处正在同时升级数据库结构。请稍后重新运行本命令。") from None
             yield session
@@ -217,9 +215,7 @@ class Store:
         version = self.schema_version(session)
         if version is not None and version > SCHEMA_VERSION:
             raise StoreTooNew(version, SCHEMA_VERSION)
-        import qzzc.store.models  # noqa: F401  (registers every table)
-
-        SQLModel.metadata.create_all(session.connection())
+        _create_tables(session)
         if version is None:
             session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
             session.flush()
@@ -248,6 +244,13 @@ class Store:
                 "请用最近的备份恢复，或重新运行 qzzc init。"
             )
         return int(value)
+
+
+def _create_tables(session: Session) -> None:
+    """Creates every table the store lacks, in ``session``'s transaction."""
+    import qzzc.store.models  # noqa: F401  (registers every table)
+
+    SQLModel.metadata.create_all(session.connection())
 
 
 def _first_line(error: Exception) -> str:

@@ -32,19 +32,24 @@ def member_id(number: int) -> str:
     return expert_member(number)["id_number"]
 
 
-@pytest.fixture
-def meeting(initialised):
+def add_three(ctx, *others: dict) -> None:
+    """张三 and 李四 eligible at committee 3, 王五 not (and ``others``, as given)."""
     add_applicants(
-        initialised,
+        ctx,
         applicant_row(id_number=A),
         applicant_row(id_number=B, name="李四", title="高级工程师"),
         applicant_row(id_number=C, name="王五"),
-        applicant_row(id_number="330802199404045518", name="赵六", committee_seq=4),
+        *others,
     )
-    add_verdicts(initialised, "eligible", name="张三")
-    add_verdicts(initialised, "eligible", name="李四")
+    add_verdicts(ctx, "eligible", name="张三")
+    add_verdicts(ctx, "eligible", name="李四")
+    add_verdicts(ctx, "ineligible", name="王五")
+
+
+@pytest.fixture
+def meeting(initialised):
+    add_three(initialised, applicant_row(id_number="330802199404045518", name="赵六", committee_seq=4))
     add_verdicts(initialised, "eligible", name="赵六")
-    add_verdicts(initialised, "ineligible", name="王五")
     return add_meeting(initialised, size=9)
 
 
@@ -467,15 +472,7 @@ def drawn(initialised):
 
     from qzzc.services.draw import draw_experts
 
-    add_applicants(
-        initialised,
-        applicant_row(id_number=A),
-        applicant_row(id_number=B, name="李四", title="高级工程师"),
-        applicant_row(id_number=C, name="王五"),
-    )
-    add_verdicts(initialised, "eligible", name="张三")
-    add_verdicts(initialised, "eligible", name="李四")
-    add_verdicts(initialised, "ineligible", name="王五")
+    add_three(initialised)
     add_experts(initialised, *[expert_row(i) for i in range(24)])
     return draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="s").meeting
 
