@@ -64,7 +64,9 @@ COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.xlsx"), ("r.xlsx",)),
     (("notice", "filing-form", "--meeting", "1", "--out", "{tmp}/f.html"), ("f.html",)),
     (("audit",), ()),
+    (("audit", "--json"), ()),  # the log itself: options and summaries mask ID numbers
     (("audit", "verify"), ()),
+    (("audit", "accept", "--reason", "核对"), ()),  # refused: nothing changed
     (("backup", "{tmp}/backups"), ()),
     (("demo", "--out", "{tmp}/demo"), ()),
 )  # fmt: skip
@@ -188,6 +190,7 @@ def test_no_full_personal_number_reaches_the_output(sample):
         "meeting replace 1 330802199912319999",
         "tally 1 --attending 7 --counts {tmp}/bad_counts.csv",
         "tally 1 --attending 7 --counts {tmp}/counts.csv",
+        "audit accept --reason 核对",
     ]
 
 
