@@ -127,7 +127,7 @@ DRAW = [
     "abc",
 ]
 
-TALLY = ["tally", "1", "--attending", "7"]
+TALLY = ["tally", "1", "--attending", "9"]  # all present: --absent is not needed
 
 # One line per reading command: name, arguments for the input file, seed file, store set-up.
 TARGETS = (

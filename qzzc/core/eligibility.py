@@ -15,7 +15,6 @@ from qzzc.core.rules import (
     ELIGIBLE,
     INELIGIBLE,
     REVIEW,
-    RULE_VERDICT,
     ApplicantFacts,
     Note,
     Reason,
@@ -40,7 +39,7 @@ def decide(reasons: Iterable[Reason]) -> str:
     """Returns the verdict the reasons make: the worst of the verdicts their rules carry."""
     verdict = ELIGIBLE
     for reason in reasons:
-        if RULE_VERDICT[reason.rule] == INELIGIBLE:
+        if reason.outcome == INELIGIBLE:
             return INELIGIBLE
         verdict = REVIEW
     return verdict

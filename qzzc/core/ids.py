@@ -29,6 +29,11 @@ class IdNumber:
 _DIGIT_WEIGHTS = tuple({str(digit): weight * digit for digit in range(10)} for weight in _WEIGHTS)
 _WELL_FORMED = re.compile(r"[0-9]{17}[0-9X]")
 
+# The first two digits: a province-level code of GB/T 2260 (11 北京 … 65 新疆, 71 台湾, 81 香港,
+# 82 澳门), and 83, which the residence permits of Taiwan residents carry.
+PROVINCES = frozenset(("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"))  # fmt: skip
+MIN_AGE = 16  # the age of legal employment (劳动法 第十五条): no one younger holds a post
+
 
 def check_digit(first17: str) -> str:
     """Returns the GB 11643 check character for the first 17 digits."""
@@ -49,6 +54,8 @@ def parse_id_number(value: object) -> IdNumber:
         raise CellInvalid("出生日期部分不是有效日期") from None
     if birth.year < 1900:
         raise CellInvalid("出生日期部分不是有效日期")
+    if text[:2] not in PROVINCES:
+        raise CellInvalid(f"前两位 {text[:2]} 不是省级行政区划代码（GB/T 2260），请核对号码")
     if check_digit(text[:17]) != text[17]:
         raise CellInvalid("校验位不符，请核对号码")
     return IdNumber(number=text, birth_date=birth, gender="男" if int(text[16]) % 2 else "女")
@@ -68,3 +75,15 @@ def _well_formed(value: object) -> str:
     if not _WELL_FORMED.fullmatch(text):
         raise CellInvalid("前 17 位应为数字，末位为数字或 X")
     return text
+
+
+def age_problem(identity: IdNumber, year: int) -> str | None:
+    """Returns why ``identity`` cannot belong to an applicant of evaluation year ``year`` (born
+    after the year, or younger than 16 at its end), or None (SPEC §5)."""
+    birth = identity.birth_date
+    if birth.year > year:
+        return f"出生日期 {birth.isoformat()} 晚于 {year} 评审年度，请核对号码"
+    age = year - birth.year  # at the end of the year, every birthday of it has passed
+    if age < MIN_AGE:
+        return f"按出生日期 {birth.isoformat()}，至 {year} 年底未满 {MIN_AGE} 周岁，请核对号码"
+    return None

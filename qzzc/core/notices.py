@@ -94,6 +94,8 @@ class AnnouncementContext:
     public_hours_degree_junior: int | None
     publicity_days: int
     source: str
+    cpd_bands: str = "中、初级"  # the bands the 54-hour rule concerns here: 中、初级, 中级 or 初级
+    senior: bool = False  # whether the committee takes 高级 titles (the province's hours apply)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from qzzc.core.text import split_top_level
-from qzzc.core.titles import BANDS, Level, level_of
+from qzzc.core.text import split_top_level, squeeze
+from qzzc.core.titles import BAND_OF_LEVEL, BANDS, Level, level_of
 from qzzc.errors import ConfigError
 
 HEADER = (
@@ -37,6 +38,20 @@ _TWO_GRADES = re.compile(
 # 中医师 and 中药师 but no 中护师 or 中技师, so the (中) variant applies to 医 and 药 only.
 _HEALTH = re.compile(r"^(?P<prefix>.*)[（(]中[）)]医[（(](?P<others>.+)[）)]师$")
 _SCOPE_PART = re.compile(r"(?P<band>初级|中级|高级)[：:]\s*(?P<scope>\S+)")
+# Cells that name one field and then its sub-areas (SPEC §3): row 2 "传统工艺美术 创作、设计、研究、
+# 生产制作" and row 5 "水利工程技术开发、规划设计、建设管理、运行管理" are one specialty each, the field,
+# with four areas. The attachment marks the form only by meaning, so the fields are named here.
+FIELDS_WITH_AREAS = ("传统工艺美术", "水利工程")
+# Row 18 "中等职业学校文化课、专业课、实习指导课": three specialties of the teachers of one kind of school,
+# which an applicant may write with or without the school.
+SPECIALTY_PREFIXES = ("中等职业学校",)
+
+
+def term_key(text: str) -> str:
+    """The one form in which titles and specialties are compared, on both sides (SPEC §3): Unicode
+    NFKC (full-width brackets and letters folded) with every space removed, so that
+    ``风景园林（景观设计）`` and ``风景园林(景观设计)`` are the same specialty."""
+    return squeeze(text)
 
 
 @dataclass(frozen=True)
@@ -54,20 +69,65 @@ class Committee:
     deadline: str
     contact_unit: str
     contact_phone: str
+    areas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    specialty_prefix: str = ""
     raw: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def titles(self) -> tuple[str, ...]:
         return self.evaluates + self.recommends
 
+    @property
+    def display_name(self) -> str:
+        """The name notices call the committee by. Rows 22–24 are named by one word in the
+        attachment (会计, 档案, 统计); they are called ``衢州市会计系列高级职称推荐`` and so on, from
+        the bands of their titles and whether they evaluate or only recommend."""
+        if self.name.endswith(("委员会", "评委会")):
+            return self.name
+        bands = [band for band in BANDS if band in {_band(title) for title in self.titles}]
+        mode = "评审" if self.evaluates else "推荐"
+        return f"衢州市{self.name}系列{'、'.join(bands)}职称{mode}"
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        """The scope bands (初级, 中级, 高级) of the titles the committee evaluates or recommends."""
+        found = {_band(title) for title in self.titles}
+        return tuple(band for band in BANDS if band in found)
+
+    @cached_property
+    def title_keys(self) -> Mapping[str, str]:
+        """``term_key`` of each title → the title as the plan writes it."""
+        return {term_key(title): title for title in self.titles}
+
+    @cached_property
+    def specialty_keys(self) -> Mapping[str, str]:
+        """Every ``term_key`` an applicant's specialty may have → the specialty as the plan writes
+        it: the specialty; a field with each of its areas (rows 2, 5, ``水利工程规划设计``); a
+        specialty with its prefix (row 18, ``中等职业学校文化课``)."""
+        keys: dict[str, str] = {}
+        for specialty in self.specialties:
+            keys[term_key(specialty)] = specialty
+            for area in self.areas.get(specialty, ()):
+                keys[term_key(specialty + area)] = specialty
+            if self.specialty_prefix:
+                keys[term_key(self.specialty_prefix + specialty)] = specialty
+        return keys
+
+    def title_of(self, text: str) -> str | None:
+        """Returns the committee's title that ``text`` names (compared by ``term_key``), or None."""
+        return self.title_keys.get(term_key(text))
+
+    def specialty_of(self, text: str) -> str | None:
+        """Returns the committee's specialty that ``text`` names (see ``specialty_keys``), or None."""
+        return self.specialty_keys.get(term_key(text))
+
     def mode_of(self, title: str) -> str | None:
         """Returns ``"评审"`` if the committee evaluates ``title``, ``"推荐"`` if it only recommends
-        it to the province, or None if it does neither."""
-        if title in self.evaluates:
-            return "评审"
-        if title in self.recommends:
-            return "推荐"
-        return None
+        it to the province, or None if it does neither (compared by ``term_key``)."""
+        found = self.title_of(title)
+        if found is None:
+            return None
+        return "评审" if found in self.evaluates else "推荐"
 
     def scope_for(self, title: str) -> str | None:
         """Returns the scope (``市本级``, ``全市``, …) for the band of ``title``, or None when the
@@ -89,6 +149,9 @@ class Committee:
             "deadline": self.deadline,
             "contact_unit": self.contact_unit,
             "contact_phone": self.contact_phone,
+            "areas": {specialty: list(areas) for specialty, areas in self.areas.items()},
+            "specialty_prefix": self.specialty_prefix,
+            "display_name": self.display_name,
         }
 
     @classmethod
@@ -106,7 +169,14 @@ class Committee:
             deadline=str(data["deadline"]),
             contact_unit=str(data["contact_unit"]),
             contact_phone=str(data["contact_phone"]),
+            areas={k: tuple(v) for k, v in dict(data.get("areas") or {}).items()},  # type: ignore[union-attr]
+            specialty_prefix=str(data.get("specialty_prefix") or ""),
         )
+
+
+def _band(title: str) -> str | None:
+    level = level_of(title)
+    return None if level is None else BAND_OF_LEVEL[level]
 
 
 def expand_titles(text: str) -> list[str]:
@@ -155,18 +225,43 @@ def parse_specialties(text: str) -> tuple[list[str], bool]:
     """Returns (specialties, takes_other_specialties) from the 所评专业 column (split on 、).
 
     Row 1's closing clause ``以及暂不具备设置中级评审委员会条件的专业`` sets the flag, and its
-    ``…轻纺等专业`` ends in ``轻纺``.
+    ``…轻纺等专业`` ends in ``轻纺``. A cell naming a field and its areas gives the field alone
+    (``parse_specialty_cell`` gives the areas too).
+    """
+    specialties, other, _, _ = parse_specialty_cell(text)
+    return specialties, other
+
+
+def parse_specialty_cell(text: str) -> tuple[list[str], bool, dict[str, tuple[str, ...]], str]:
+    """Returns (specialties, takes_other_specialties, areas by specialty, prefix) of a 所评专业 cell.
+
+    ``"水利工程技术开发、规划设计、建设管理、运行管理"`` → ``["水利工程"]`` with the areas 技术开发,
+    规划设计, 建设管理, 运行管理; ``"中等职业学校文化课、专业课、实习指导课"`` → ``["文化课", "专业课",
+    "实习指导课"]`` with the prefix 中等职业学校 (SPEC §3).
     """
     other = False
     specialties: list[str] = []
+    areas: dict[str, tuple[str, ...]] = {}
+    prefix = ""
     for clause in split_top_level(text, "，,"):
         if _OTHER_CLAUSE in clause:
             other = True
             continue
         items = [item.removesuffix("等专业") for item in split_top_level(clause, "、")]
         # Row 2's "传统工艺美术 创作" carries a line break of the printed table as a space.
-        specialties += [re.sub(r"\s+", "", item) for item in items]
-    return specialties, other
+        items = [re.sub(r"\s+", "", item) for item in items]
+        head = items[0] if items else ""
+        field_name = next((f for f in FIELDS_WITH_AREAS if head.startswith(f) and head != f), None)
+        school = next((p for p in SPECIALTY_PREFIXES if head.startswith(p) and head != p), None)
+        if field_name is not None:
+            specialties.append(field_name)
+            areas[field_name] = (head.removeprefix(field_name), *items[1:])
+        elif school is not None:
+            prefix = school
+            specialties += [head.removeprefix(school), *items[1:]]
+        else:
+            specialties += items
+    return specialties, other, areas, prefix
 
 
 def parse_scope(text: str) -> dict[str, str]:
@@ -210,7 +305,7 @@ def parse_committee(row: Mapping[str, str]) -> Committee:
         raise ValueError(f"所评职务任职资格名称：{error}") from None
     if not evaluates and not recommends:
         raise ValueError("所评职务任职资格名称为空")
-    specialties, other = parse_specialties(cell("所评专业"))
+    specialties, other, areas, prefix = parse_specialty_cell(cell("所评专业"))
     if not specialties:
         raise ValueError("所评专业为空")
     try:
@@ -230,6 +325,8 @@ def parse_committee(row: Mapping[str, str]) -> Committee:
         deadline=cell("中评委预计接收材料截止时间"),
         contact_unit=unit,
         contact_phone=phone,
+        areas=areas,
+        specialty_prefix=prefix,
         raw={column: cell(column) for column in HEADER},
     )
 
@@ -271,4 +368,23 @@ def parse_plan(
     return sorted(committees, key=lambda committee: committee.seq)
 
 
-__all__ = ["HEADER", "Committee", "Level", "expand_titles", "parse_committee", "parse_plan", "parse_titles"]
+__all__ = [
+    "HEADER",
+    "Committee",
+    "Level",
+    "expand_titles",
+    "parse_committee",
+    "parse_plan",
+    "parse_titles",
+    "specialty_owners",
+    "term_key",
+]
+
+
+def specialty_owners(committees: Iterable[Committee]) -> dict[str, tuple[int, ...]]:
+    """Every ``term_key`` a specialty may be written in → the committees (序号) that take it."""
+    owners: dict[str, tuple[int, ...]] = {}
+    for committee in committees:
+        for key in committee.specialty_keys:
+            owners[key] = (*owners.get(key, ()), committee.seq)
+    return owners

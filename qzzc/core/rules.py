@@ -11,17 +11,23 @@ reads and checks it, naming the key and the reason of anything wrong. Where the 
 the docstring of the rule says what was chosen.
 
 Yes/no columns left blank: 派驻市外 and 学术造假 blank are read as 否 (the columns record an
-exception); every other field a rule needs that is blank gives ``data.missing`` (需人工核实).
+exception), and 现职称 blank as "no title yet"; every other field a rule needs that is blank gives
+``data.missing`` (需人工核实).
+
+A code carries one verdict (``RULE_VERDICT``), except where the notice makes one rule decide two
+ways: ``post.ratio`` (岗位结构比例内 = 否 is 不合格, blank 需人工核实) and ``title.sequence`` (破格 and
+越级 go to the committee: 需人工核实). Such a ``Reason`` says its own ``verdict``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qzzc.core.plan import Committee
+from qzzc.core.plan import Committee, term_key
 from qzzc.core.titles import BAND_OF_LEVEL, BANDS, LEVEL_OF_TITLE, Level, level_of
 from qzzc.core.workdays import Calendar
 from qzzc.errors import ConfigError
@@ -35,16 +41,19 @@ RULE_VERDICT: dict[str, str] = {
     "committee.title": INELIGIBLE,
     "committee.specialty": INELIGIBLE,
     "committee.scope": INELIGIBLE,
+    "direct.track": INELIGIBLE,
     "affiliation.unit": INELIGIBLE,
     "affiliation.entrust": INELIGIBLE,
     "affiliation.dispatch": INELIGIBLE,
+    "title.sequence": INELIGIBLE,
+    "title.years": INELIGIBLE,
     "cpd.public": INELIGIBLE,
     "cpd.professional": INELIGIBLE,
     "initial.exam_series": INELIGIBLE,
     "initial.level": INELIGIBLE,
     "initial.years": INELIGIBLE,
     "initial.hours": INELIGIBLE,
-    "post.ratio": REVIEW,
+    "post.ratio": REVIEW,  # 岗位结构比例内 = 否: INELIGIBLE, on the reason
     "publicity.unit": INELIGIBLE,
     "integrity.veto": INELIGIBLE,
     "performance.assessment": INELIGIBLE,
@@ -56,9 +65,12 @@ RULE_TITLE: dict[str, str] = {
     "committee.title": "评委会所评资格",
     "committee.specialty": "评委会所评专业",
     "committee.scope": "申报对象范围",
+    "direct.track": "评审直通车",
     "affiliation.unit": "人事隶属关系",
     "affiliation.entrust": "委托评审函",
     "affiliation.dispatch": "派驻市外核准",
+    "title.sequence": "逐级申报（资历）",
+    "title.years": "任现职年限（资历）",
     "cpd.public": "公需科目学时",
     "cpd.professional": "专业科目学时",
     "initial.exam_series": "考试系列不初定",
@@ -76,6 +88,10 @@ RULE_TITLE: dict[str, str] = {
 QUZHOU_REGIONS = frozenset({"市本级", "柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县"})
 OUTSIDE = "市外"
 INITIAL = "初定"  # 申报类型 of a 职称初定
+NORMAL = "正常申报"
+TRANSFER = "转评"
+EXCEPTIONAL = "破格"
+DIRECT = "直通车"
 PUBLIC_INSTITUTION = "事业单位"
 LEVELS = tuple(Level)
 
@@ -113,18 +129,31 @@ class ApplicantFacts:
     publicity_end: dt.date | None = None
     assessment: str | None = None
     fraud: bool | None = None
+    current_title: str | None = None
+    current_title_date: dt.date | None = None
+    vocational_qualification: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why an applicant breaks a rule: the rule's code, a Chinese sentence and the figures in it."""
+    """Why an applicant breaks a rule: the rule's code, a Chinese sentence and the figures in it.
+    ``verdict`` is set only where the rule decides otherwise than its code's ``RULE_VERDICT``."""
 
     rule: str
     message: str
     figures: Mapping[str, Any] = field(default_factory=dict)
+    verdict: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """The verdict this reason makes."""
+        return self.verdict or RULE_VERDICT[self.rule]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "message": self.message, "figures": dict(self.figures)}
+        plain = {"rule": self.rule, "message": self.message, "figures": dict(self.figures)}
+        if self.verdict is not None:
+            plain["verdict"] = self.verdict
+        return plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +196,39 @@ class InitialRow:
 
 
 @dataclass(frozen=True)
+class TitleYearsRow:
+    """One row of the 资历 table: years since the 现职称 needed to apply for ``level``, for a 学历
+    of ``education`` or higher or a 学位 in ``degrees``, in the title series ``series`` (all when
+    empty)."""
+
+    level: Level
+    years: int
+    education: str | None
+    degrees: frozenset[str]
+    series: frozenset[str]
+    source: str
+
+    def applies(
+        self, education_rank: int, degree: str | None, series: str | None, order: tuple[str, ...]
+    ) -> bool:
+        if self.series and series not in self.series:
+            return False
+        if self.education is None and not self.degrees:
+            return True
+        if self.education is not None and education_rank >= order.index(self.education):
+            return True
+        return degree is not None and degree in self.degrees
+
+    def describe(self) -> str:
+        parts = []
+        if self.education is not None:
+            parts.append(f"{self.education}及以上学历")
+        if self.degrees:
+            parts.append("、".join(sorted(self.degrees)) + "学位")
+        return "或".join(parts) or "各学历"
+
+
+@dataclass(frozen=True)
 class SeniorHours:
     """高级 continuing-education thresholds of one committee (the province's requirement)."""
 
@@ -198,6 +260,17 @@ class EligibilityRules:
     self_evaluating_units: frozenset[str]
     entrust_required: frozenset[str]
     failing_assessments: frozenset[str]
+    title_years: tuple[TitleYearsRow, ...] = ()
+    title_years_until: dt.date = dt.date(2021, 12, 31)
+    direct_series: frozenset[str] = frozenset({"工程"})
+
+    def series_of_specialty(self, specialty: str) -> str | None:
+        """The title series ``series.specialties`` gives a specialty (compared by ``term_key``)."""
+        return self.series_specialties.get(term_key(specialty))
+
+    def series_of(self, seq: int, specialty: str) -> str | None:
+        """The title series of an application: its specialty's, else its committee's."""
+        return self.series_of_specialty(specialty) or self.series_committees.get(seq)
 
     def education_rank(self, education: str) -> int:
         """Returns the rank of a 学历 in the file's order, or -1 when it is not listed."""
@@ -205,6 +278,13 @@ class EligibilityRules:
             return self.education_order.index(education)
         except ValueError:
             return -1
+
+
+# Bounds of the rules file's figures (SPEC §5): a file outside them is refused by ``qzzc init``.
+MAX_HOURS = 10_000
+MAX_YEARS = 50
+WORKING_DAYS = (1, 30)
+COMMITTEE_SIZE = (3, 51)
 
 
 class _Reader:
@@ -233,16 +313,28 @@ class _Reader:
             raise self.fail(path, "表（[…]）", value)
         return value
 
-    def number(self, path: str, value: Any = ..., *, minimum: float = 0) -> float:
+    def number(self, path: str, value: Any = ..., *, minimum: float = 0, maximum: float = MAX_HOURS) -> float:
+        """A finite number within [minimum, maximum]: ``nan``, ``inf`` and absurd figures are refused."""
         value = self.get(path) if value is ... else value
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            raise self.fail(path, f"不小于 {minimum:g} 的数", value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not minimum <= value <= maximum
+        ):
+            raise self.fail(path, f" {minimum:g} 至 {maximum:g} 之间的数", value)
         return float(value)
 
-    def integer(self, path: str, value: Any = ..., *, minimum: int = 0) -> int:
+    def integer(self, path: str, value: Any = ..., *, minimum: int = 0, maximum: int = MAX_YEARS) -> int:
         value = self.get(path) if value is ... else value
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(path, f"不小于 {minimum} 的整数", value)
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise self.fail(path, f" {minimum} 至 {maximum} 之间的整数", value)
+        return value
+
+    def date(self, path: str, default: dt.date) -> dt.date:
+        value = self.get(path, default)
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise self.fail(path, "日期（如 2021-12-31，不加引号）", value)
         return value
 
     def text(self, path: str, value: Any = ...) -> str:
@@ -346,7 +438,7 @@ def thresholds_from(data: Mapping[str, Any], source: str = "规则文件") -> El
         for key, value in r.table("scope.own_units").items()
     }
     return EligibilityRules(
-        publicity_days=r.integer("publicity.working_days", minimum=1),
+        publicity_days=r.integer("publicity.working_days", minimum=WORKING_DAYS[0], maximum=WORKING_DAYS[1]),
         education_order=order,
         cpd_bands=frozenset(bands),
         cpd_period=r.text("cpd.period"),
@@ -365,7 +457,7 @@ def thresholds_from(data: Mapping[str, Any], source: str = "规则文件") -> El
             for key, value in r.table("series.committees").items()
         },
         series_specialties={
-            key: r.text(f"series.specialties.{key}", value)
+            term_key(key): r.text(f"series.specialties.{key}", value)
             for key, value in r.table("series.specialties").items()
         },
         own_units=own_units,
@@ -374,7 +466,38 @@ def thresholds_from(data: Mapping[str, Any], source: str = "规则文件") -> El
         ),
         entrust_required=frozenset(r.texts("affiliation.entrust_required")),
         failing_assessments=frozenset(r.texts("assessment.failing")),
+        title_years=_title_years(r, order),
+        title_years_until=r.date("title.years_until", dt.date(int(r.get("year", 2021)), 12, 31)),
+        direct_series=frozenset(r.texts("direct.series", r.get("direct.series", ["工程"]))),
     )
+
+
+def _title_years(r: _Reader, order: tuple[str, ...]) -> tuple[TitleYearsRow, ...]:
+    """The ``[[title.years]]`` rows (资历), checked: a level, a 学历 in the order or 学位, whole years."""
+    table = r.get("title.years", [])
+    if not isinstance(table, list):
+        raise r.fail("title.years", "表数组（[[title.years]]）", table)
+    rows = []
+    for index, row in enumerate(table, start=1):
+        path = f"title.years 第 {index} 行"
+        if not isinstance(row, Mapping):
+            raise r.fail(path, "表", row)
+        education = row.get("education")
+        if education is not None:
+            r.choice(f"{path} 的 education", education, order)
+        degrees = frozenset(r.texts(f"{path} 的 degrees", row.get("degrees", [])))
+        level = r.choice(f"{path} 的 level", row.get("level"), (level.value for level in Level))
+        rows.append(
+            TitleYearsRow(
+                level=Level(level),
+                years=r.integer(f"{path} 的 years", row.get("years")),
+                education=education,
+                degrees=degrees,
+                series=frozenset(r.texts(f"{path} 的 series", row.get("series", []))),
+                source=r.text(f"{path} 的 source", row.get("source")),
+            )
+        )
+    return tuple(rows)
 
 
 def draw_min_sizes(data: Mapping[str, Any], source: str = "规则文件") -> dict[str, int]:
@@ -389,7 +512,7 @@ def draw_min_sizes(data: Mapping[str, Any], source: str = "规则文件") -> dic
         path = f"draw.min_size.{band}"
         if band not in table:
             raise ConfigError(f"{source}：缺少键 {path}")
-        size = r.integer(path, table[band], minimum=3)
+        size = r.integer(path, table[band], minimum=COMMITTEE_SIZE[0], maximum=COMMITTEE_SIZE[1])
         if size % 2 == 0:
             raise r.fail(path, "奇数（执行委员会人数须为单数）", size)
         sizes[band] = size
@@ -405,8 +528,9 @@ def draw_min_sizes(data: Mapping[str, Any], source: str = "规则文件") -> dic
 class RuleContext:
     """Everything a rule needs besides the applicant: one committee's check with the year's rules.
 
-    ``specialty_owners`` maps each specialty to the committees that list it (for row 1, which
-    also takes specialties no other committee has). Working-day counts are cached per period.
+    ``specialty_owners`` maps each ``term_key`` of a specialty to the committees that take it
+    (``qzzc.core.plan.specialty_owners``; for row 1, which also takes specialties no other committee
+    has). Working-day counts are cached per period.
     """
 
     committee: Committee
@@ -486,8 +610,8 @@ NO_SELF_EVALUATING_UNITS = Note(
 
 def committee_title(a: ApplicantFacts, c: RuleContext) -> Found:
     """The title applied for is one the committee evaluates (评审) or recommends (推荐) in the
-    plan (附件 所评职务任职资格名称)."""
-    if a.title in c.titles:
+    plan (附件 所评职务任职资格名称), compared by ``term_key``."""
+    if a.title in c.titles or c.committee.title_of(a.title) is not None:
         return NONE
     return (
         Reason(
@@ -498,20 +622,72 @@ def committee_title(a: ApplicantFacts, c: RuleContext) -> Found:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SpecialtyPlace:
+    """Where a specialty belongs for one committee (``place_specialty``): ``specialty`` is the
+    committee's own as the plan writes it (or the text as written, for row 1's other
+    specialties); else ``owners`` are the committees that take it, or ``series`` the title series
+    of another kind that row 1's catch-all does not take."""
+
+    specialty: str | None
+    owners: tuple[int, ...] = ()
+    series: str | None = None
+    committee_series: str | None = None
+
+
+def place_specialty(
+    text: str,
+    committee: Committee,
+    owners: Mapping[str, tuple[int, ...]],
+    rules: EligibilityRules,
+) -> SpecialtyPlace:
+    """Decides whether ``committee`` takes the specialty ``text`` (附件 所评专业, SPEC §3), for both
+    ``qzzc import`` and the rule ``committee.specialty``.
+
+    Compared by ``term_key``; a field and its areas and row 18's prefix count (``Committee.
+    specialty_keys``). Row 1 (暂不具备设置中级评审委员会条件的专业) also takes a specialty that no
+    other committee lists, unless ``series.specialties`` puts it in a title series other than the
+    committee's own (翻译, 出版, 药学 …: 二(三) 国家统一考试的职称系列不再初定, so such a specialty must
+    not come in through the catch-all).
+    """
+    own = committee.specialty_of(text)
+    if own is not None:
+        return SpecialtyPlace(own)
+    others = tuple(seq for seq in owners.get(term_key(text), ()) if seq != committee.seq)
+    if others or not committee.other_specialties:
+        return SpecialtyPlace(None, owners=others)
+    series = rules.series_of_specialty(text)
+    mine = rules.series_committees.get(committee.seq)
+    if series is not None and series != mine:
+        return SpecialtyPlace(None, series=series, committee_series=mine)
+    return SpecialtyPlace(text)
+
+
 def committee_specialty(a: ApplicantFacts, c: RuleContext) -> Found:
-    """The specialty is among the committee's (附件 所评专业). Row 1 also takes "暂不具备设置中级
-    评审委员会条件的专业": a specialty that no other committee lists."""
+    """The specialty is among the committee's (附件 所评专业), as ``place_specialty`` decides."""
     if a.specialty in c.specialties:
         return NONE
-    owners = tuple(seq for seq in c.specialty_owners.get(a.specialty, ()) if seq != c.seq)
-    if c.committee.other_specialties and not owners:
+    place = place_specialty(a.specialty, c.committee, c.specialty_owners, c.rules)
+    if place.specialty is not None:
         return NONE
-    where = f"，应向第 {'、'.join(map(str, owners))} 号评委会申报" if owners else ""
+    if place.series is not None:
+        message = (
+            f"申报专业「{a.specialty}」属于{place.series}系列，第 {c.seq} 号评委会只受理"
+            f"{place.committee_series or '本'}系列暂无评委会的专业"
+        )
+    else:
+        where = f"，应向第 {'、'.join(map(str, place.owners))} 号评委会申报" if place.owners else ""
+        message = f"申报专业「{a.specialty}」不在第 {c.seq} 号评委会的所评专业之列{where}"
     return (
         Reason(
             "committee.specialty",
-            f"申报专业「{a.specialty}」不在第 {c.seq} 号评委会的所评专业之列{where}",
-            {"specialty": a.specialty, "committee": c.seq, "owners": list(owners)},
+            message,
+            {
+                "specialty": a.specialty,
+                "committee": c.seq,
+                "owners": list(place.owners),
+                "series": place.series,
+            },
         ),
     )
 
@@ -526,7 +702,9 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
       noted as not applied.
     - 本单位: only the committee's own unit, by the names in ``scope.own_units``; without names
       for the committee the rule is noted as not applied.
-    An unknown title is left to ``committee.title``.
+    An unknown title is left to ``committee.title``. An approved dispatched applicant (派驻市外,
+    人事关系单位核准 是; 二(一) 可在人事关系所在地申报评审) is judged where the 人事关系 is: 所在地区 市外
+    counts as within the city, and as 市本级 when the unit is 市属.
     """
     band = band_of(a)
     if band is None:
@@ -566,18 +744,29 @@ def committee_scope(a: ApplicantFacts, c: RuleContext) -> Found:
         )
     if a.region is None:
         return (missing("所在地区", "committee.scope"),)
+    region = a.region
+    if region == OUTSIDE and approved_dispatch(a):
+        if a.unit_affiliation is None:
+            return (missing("单位隶属", "committee.scope"),)
+        region = "市本级" if a.unit_affiliation == "市属" else "衢州市内（派驻市外）"
     if scope_key == "市本级":
-        if a.region == "市本级":
+        if region == "市本级":
             return NONE
+        where = (
+            f"所在地区为{a.region}"
+            if region == a.region
+            else f"派驻市外人员按人事关系所在地审查，单位隶属为{a.unit_affiliation}"
+        )
         return (
             Reason(
                 "committee.scope",
-                f"所在地区为{a.region}，第 {c.seq} 号评委会{band}只受理市本级人员",
+                f"{where}，第 {c.seq} 号评委会{band}只受理市本级人员",
                 {"scope": scope, "region": a.region, "band": band},
             ),
         )
     found: list[Reason | Note] = []
-    if a.region not in QUZHOU_REGIONS and not (a.region == OUTSIDE and a.entrust_letter is True):
+    within = region in QUZHOU_REGIONS or region != a.region
+    if not within and not (region == OUTSIDE and a.entrust_letter is True):
         found.append(
             Reason(
                 "committee.scope",
@@ -640,12 +829,20 @@ def affiliation_unit(a: ApplicantFacts, c: RuleContext) -> Found:
     )
 
 
+def approved_dispatch(a: ApplicantFacts) -> bool:
+    """二(一): 被派驻市外工作的专业技术人才…经人力社保部门核准备案后，可在人事关系所在地申报评审."""
+    return a.dispatched is True and a.dispatch_approved is True
+
+
 def affiliation_entrust(a: ApplicantFacts, c: RuleContext) -> Found:
     """二(一): 在衢省部属单位和外市人员需在我市进行职称评审的，需要提供…委托评审函.
-    The 单位隶属 values that need it are ``affiliation.entrust_required`` (省部属, 市外)."""
+    The 单位隶属 values that need it are ``affiliation.entrust_required`` (省部属, 市外). An
+    approved dispatched applicant is not 外市人员: 市外 does not need the letter for them."""
     if a.unit_affiliation is None:
         return (missing("单位隶属", "affiliation.entrust"),)
     if a.unit_affiliation not in c.rules.entrust_required or a.entrust_letter is True:
+        return NONE
+    if a.unit_affiliation == OUTSIDE and approved_dispatch(a):
         return NONE
     if a.entrust_letter is None:
         return (missing("委托评审函", "affiliation.entrust"),)
@@ -749,7 +946,7 @@ def initial_exam_series(a: ApplicantFacts, c: RuleContext) -> Found:
     通过参加考试取得职称，不再进行职称初定. The series is ``series.specialties`` for the
     specialty, else ``series.committees`` for the committee."""
     rules = c.rules
-    series = rules.series_specialties.get(a.specialty) or rules.series_committees.get(c.seq)
+    series = rules.series_of(c.seq, a.specialty)
     if series is None:
         return (
             Note(
@@ -851,17 +1048,172 @@ def initial_hours(a: ApplicantFacts, c: RuleContext) -> Found:
 
 def post_ratio(a: ApplicantFacts, c: RuleContext) -> Found:
     """二(四): 事业单位专业技术人员职称评审（含初定）应在核定的专业技术岗位结构比例范围内进行.
-    qzzc cannot know the ratio: unless the unit confirmed it, a clerk must (需人工核实)."""
+    岗位结构比例内 = 否 is outside the ratio: 不合格. Blank: qzzc cannot know the ratio, so a clerk
+    must (需人工核实)."""
     if a.unit_type is None:
         return (missing("单位性质", "post.ratio"),)
     if a.unit_type != PUBLIC_INSTITUTION or a.post_ratio_confirmed is True:
         return NONE
-    state = (
-        "单位确认已超出核定的专业技术岗位结构比例"
-        if a.post_ratio_confirmed is False
-        else "未确认在核定的专业技术岗位结构比例范围内"
+    if a.post_ratio_confirmed is False:
+        return (
+            Reason(
+                "post.ratio", "事业单位人员，不在核定的专业技术岗位结构比例范围内", {}, verdict=INELIGIBLE
+            ),
+        )
+    return (Reason("post.ratio", "事业单位人员，未确认在核定的专业技术岗位结构比例范围内", {}),)
+
+
+def direct_track(a: ApplicantFacts, c: RuleContext) -> Found:
+    """二(五) 评审"直通车": 在我省工程技术领域，取得国家职业资格或技能等级的技能人员，可按有关规定
+    申报相应职称评审. So a 直通车 application is taken only by a committee of a series in
+    ``direct.series`` (工程) and needs a 职业资格或技能等级; blank is read as "none"."""
+    if a.application_type != DIRECT:
+        return NONE
+    series = c.rules.series_of(c.seq, a.specialty)
+    if series not in c.rules.direct_series:
+        return (
+            Reason(
+                "direct.track",
+                f"评审“直通车”只适用于工程技术领域，{series or '本评委会'}系列不受理直通车申报",
+                {"series": series},
+            ),
+        )
+    if a.vocational_qualification is None:
+        return (
+            Reason(
+                "direct.track", "评审“直通车”须取得国家职业资格或技能等级，「职业资格或技能等级」为空", {}
+            ),
+        )
+    return NONE
+
+
+def _takes_title(a: ApplicantFacts, c: RuleContext) -> bool:
+    """Whether the committee takes the title at all: otherwise only ``committee.title`` speaks."""
+    return a.title in c.titles or c.committee.title_of(a.title) is not None
+
+
+_LEVEL_BY_KEY = {term_key(title): level for title, level in LEVEL_OF_TITLE.items()}
+
+
+def _level_of_text(title: str) -> Level | None:
+    level = level_of(title)
+    return level if level is not None else _LEVEL_BY_KEY.get(term_key(title))
+
+
+def title_sequence(a: ApplicantFacts, c: RuleContext) -> Found:
+    """资历, 逐级申报: a 正常申报 needs a 现职称 exactly one level below the title applied for (员级 →
+    助理级 → 中级 → 副高级 → 正高级); a 转评 a 现职称 of the same level; 初定 and 直通车 none. 破格, and
+    越级 (a 现职称 two or more levels below), go to the committee's own approval (三(三) 建立特别优秀
+    人才的破格和越级晋升制度): 需人工核实. 现职称 blank is read as "no title yet"; one whose level
+    the title table does not know gives ``data.missing``."""
+    kind = a.application_type
+    target = level_of(a.title)
+    if kind in (INITIAL, DIRECT) or target is None or not _takes_title(a, c):
+        return NONE
+    if kind == EXCEPTIONAL:
+        return (
+            Reason(
+                "title.sequence", "破格申报，须经评委会按破格条件审核同意", {"type": kind}, verdict=REVIEW
+            ),
+        )
+    if a.current_title is None:
+        if kind == TRANSFER:
+            return (
+                Reason(
+                    "title.sequence",
+                    f"转评须具有与{a.title}同级（{target.value}）的现职称，现职称为空",
+                    {"level": target.value},
+                ),
+            )
+        if target == Level.YUAN:
+            return NONE
+        below = LEVELS[LEVELS.index(target) - 1]
+        return (
+            Reason(
+                "title.sequence",
+                f"正常申报{a.title}（{target.value}）须具有{below.value}职称，现职称为空；尚无职称的请按初定申报",
+                {"level": target.value, "needed": below.value},
+            ),
+        )
+    current = _level_of_text(a.current_title)
+    if current is None:
+        return (
+            Reason(
+                "data.missing",
+                f"现职称「{a.current_title}」不在职称级别表中，无法审查{RULE_TITLE['title.sequence']}（title.sequence）",
+                {"column": "现职称", "rule": "title.sequence"},
+            ),
+        )
+    step = LEVELS.index(target) - LEVELS.index(current)
+    figures = {"current": a.current_title, "current_level": current.value, "level": target.value}
+    now = f"现职称{a.current_title}为{current.value}，申报{a.title}为{target.value}"
+    if kind == TRANSFER:
+        if step == 0:
+            return NONE
+        return (Reason("title.sequence", f"转评应申报与现职称同级的职称：{now}", figures),)
+    if step == 1:
+        return NONE
+    if step >= 2:
+        return (Reason("title.sequence", f"越级申报：{now}，须经评委会审核同意", figures, verdict=REVIEW),)
+    return (
+        Reason(
+            "title.sequence",
+            f"正常申报应申报高一级职称：{now}；同级转系列请按转评申报",
+            figures,
+        ),
     )
-    return (Reason("post.ratio", f"事业单位人员，{state}", {}),)
+
+
+def whole_years(first: dt.date, until: dt.date) -> int:
+    """Whole years from ``first`` to ``until`` (an anniversary on ``until`` counts)."""
+    return until.year - first.year - ((until.month, until.day) < (first.month, first.day))
+
+
+def title_years(a: ApplicantFacts, c: RuleContext) -> Found:
+    """资历, 任现职年限: a 正常申报 needs the years since its 现职称 that the rules file's
+    ``[[title.years]]`` table asks for the level applied for, by 学历 or 学位 and title series,
+    counted up to ``title.years_until`` (the year's end). The notice gives no figures: where the
+    table has no row for the application, the rule is noted as not applied."""
+    if a.application_type != NORMAL:
+        return NONE
+    target = level_of(a.title)
+    if target is None or a.current_title is None or _level_of_text(a.current_title) is None:
+        return NONE
+    if not _takes_title(a, c):
+        return NONE
+    rules = c.rules
+    series = rules.series_of(c.seq, a.specialty)
+    rank = rules.education_rank(a.education)
+    rows = [
+        row
+        for row in rules.title_years
+        if row.level == target and row.applies(rank, a.degree, series, rules.education_order)
+    ]
+    if not rows:
+        return c.once(
+            ("title.years", target, series),
+            lambda: (
+                Note(
+                    "title.years",
+                    f"规则文件未设定{series or '本'}系列申报{target.value}的任现职年限（title.years），未审查",
+                ),
+            ),
+        )
+    if a.current_title_date is None:
+        return (missing("现职称取得时间", "title.years"),)
+    row = min(rows, key=lambda item: item.years)
+    until = rules.title_years_until
+    years = whole_years(a.current_title_date, until)
+    if years >= row.years:
+        return NONE
+    return (
+        Reason(
+            "title.years",
+            f"{a.current_title_date.isoformat()} 取得现职称{a.current_title}，至 {until.isoformat()} 满 {years} 年；"
+            f"{row.describe()}申报{target.value}须满 {row.years} 年",
+            {"years": years, "needed": row.years, "since": a.current_title_date.isoformat()},
+        ),
+    )
 
 
 def publicity_unit(a: ApplicantFacts, c: RuleContext) -> Found:
@@ -919,9 +1271,12 @@ COMMON_RULES: tuple[Rule, ...] = (
     committee_title,
     committee_specialty,
     committee_scope,
+    direct_track,
     affiliation_unit,
     affiliation_entrust,
     affiliation_dispatch,
+    title_sequence,
+    title_years,
 )
 CPD_RULES: tuple[Rule, ...] = (cpd_public, cpd_professional)
 INITIAL_RULES: tuple[Rule, ...] = (initial_exam_series, initial_level, initial_years, initial_hours)

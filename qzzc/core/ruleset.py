@@ -29,7 +29,7 @@ class RuleSet:
 
 KNOWN_KEYS = (
     "year", "source", "publicity", "education", "cpd", "initial", "series", "scope", "affiliation",
-    "assessment", "draw",
+    "assessment", "draw", "title", "direct",
 )  # fmt: skip
 """The top-level keys a rules file may have: a misspelt section (``[cdp]``) would otherwise be
 ignored and its rule silently not applied."""

@@ -3,9 +3,11 @@
 The levels are the national five (员级, 助理级, 中级, 副高级, 正高级). The notice's plan speaks of
 three bands in its 申报对象范围 column: 初级 (员级 and 助理级), 中级, 高级 (副高级 and 正高级).
 
-The table holds every title the 2021 plan names. It is code, not yearly config, because a title's
-level is set by the national title system, not by a year's notice. A title missing from it has
-no known level: rules that need one report it rather than guess.
+The table holds every title the 2021 plan names, and the titles of the same series below and
+beside them that applicants hold as their 现职称 (技术员, 一级教师, 主治医师, 会计师 …), for the 资历
+rules. It is code, not yearly config, because a title's level is set by the national title
+system, not by a year's notice. A title missing from it has no known level: rules that need one
+report it rather than guess.
 """
 
 from __future__ import annotations
@@ -118,6 +120,59 @@ LEVEL_OF_TITLE: dict[str, Level] = {
     "高级统计师": Level.DEPUTY_SENIOR,
     "高级审计师": Level.DEPUTY_SENIOR,
 }
+# Titles applicants hold as 现职称 that the 2021 plan does not evaluate (national title system).
+LEVEL_OF_TITLE.update(
+    {
+        "技术员": Level.YUAN,
+        "工艺美术师": Level.INTERMEDIATE,
+        "高级工艺美术师": Level.DEPUTY_SENIOR,
+        "正高级工艺美术师": Level.SENIOR,
+        "农业技术员": Level.YUAN,
+        "畜牧技术员": Level.YUAN,
+        "兽医技术员": Level.YUAN,
+        "管理员": Level.YUAN,
+        "三级教师": Level.YUAN,
+        "二级教师": Level.ASSISTANT,
+        "一级教师": Level.INTERMEDIATE,
+        "正高级教师": Level.SENIOR,
+        "助理讲师": Level.ASSISTANT,
+        "三级实习指导教师": Level.YUAN,
+        "二级实习指导教师": Level.ASSISTANT,
+        "一级实习指导教师": Level.INTERMEDIATE,
+        "实验员": Level.YUAN,
+        "助理实验师": Level.ASSISTANT,
+        "研究实习员": Level.ASSISTANT,
+        "研究员": Level.SENIOR,
+        "医士": Level.YUAN,
+        "护士": Level.YUAN,
+        "药士": Level.YUAN,
+        "技士": Level.YUAN,
+        "医师": Level.ASSISTANT,
+        "中医师": Level.ASSISTANT,
+        "护师": Level.ASSISTANT,
+        "药师": Level.ASSISTANT,
+        "中药师": Level.ASSISTANT,
+        "技师": Level.ASSISTANT,
+        "主治医师": Level.INTERMEDIATE,
+        "主治中医师": Level.INTERMEDIATE,
+        "主管护师": Level.INTERMEDIATE,
+        "主管药师": Level.INTERMEDIATE,
+        "主管中药师": Level.INTERMEDIATE,
+        "主管技师": Level.INTERMEDIATE,
+        "经济员": Level.YUAN,
+        "助理经济师": Level.ASSISTANT,
+        "经济师": Level.INTERMEDIATE,
+        "会计员": Level.YUAN,
+        "助理会计师": Level.ASSISTANT,
+        "会计师": Level.INTERMEDIATE,
+        "统计员": Level.YUAN,
+        "助理统计师": Level.ASSISTANT,
+        "统计师": Level.INTERMEDIATE,
+        "审计员": Level.YUAN,
+        "助理审计师": Level.ASSISTANT,
+        "审计师": Level.INTERMEDIATE,
+    }
+)
 for _name in _ART_NAMES:  # 艺术 (row 13): 四级 助理级, 三级 中级, 二级 副高级, 一级 正高级
     LEVEL_OF_TITLE["四级" + _name] = Level.ASSISTANT
     LEVEL_OF_TITLE["三级" + _name] = Level.INTERMEDIATE

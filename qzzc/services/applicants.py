@@ -20,10 +20,10 @@ from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
 from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
-from qzzc.core.ids import IdNumber
-from qzzc.core.plan import Committee
+from qzzc.core.ids import IdNumber, age_problem
+from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
-from qzzc.core.text import squeeze
+from qzzc.core.rules import EligibilityRules, place_specialty, thresholds_from
 from qzzc.errors import CellError
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
@@ -79,13 +79,15 @@ def import_applicants(
         year = ctx.store.current_year(session)
         committee = plan_service.committee(session, year, committee_seq)
         others = plan_service.committees(session, year)
+        rules = thresholds_from(plan_service.ruleset(session, year).data)
     data = read_input(path)
     parsed = read_sheet(data, path.name, APPLICANT_FORM, sheet, progress=progress)
     result = ImportResult(
         committee_seq, parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run
     )
     result.errors = sorted(
-        parsed.errors + _check_rows(parsed.rows, parsed.sheet, parsed.headers, committee, others),
+        parsed.errors
+        + _check_rows(parsed.rows, parsed.sheet, parsed.headers, committee, others, rules, year),
         key=lambda error: (error.row, FIELD_ORDER.get(error.column, 99)),
     )
     if result.errors:
@@ -117,36 +119,45 @@ FIELD_ORDER = {column.header: index for index, column in enumerate(APPLICANT_FOR
 
 
 def _check_rows(
-    rows: list[ParsedRow], sheet: str, headers: dict[str, str], committee: Committee, others: list[Committee]
+    rows: list[ParsedRow],
+    sheet: str,
+    headers: dict[str, str],
+    committee: Committee,
+    others: list[Committee],
+    rules: EligibilityRules,
+    year: int,
 ) -> list[CellError]:
-    """Row checks beyond single cells: the committee's specialties and titles, the order of the
-    publicity dates, and one row per ID number."""
+    """Row checks beyond single cells: the committee's specialties (``place_specialty``) and titles,
+    the order of the publicity dates, an ID number's age against the year, and one row per ID
+    number."""
     errors: list[CellError] = []
-    own = {squeeze(specialty) for specialty in committee.specialties}
-    elsewhere = {
-        squeeze(specialty): other
-        for other in others
-        if other.seq != committee.seq
-        for specialty in other.specialties
-    }
-    titles = {squeeze(title): title for title in committee.titles}
+    owners = specialty_owners(others)
     listing = "、".join(committee.specialties[:8]) + ("等" if len(committee.specialties) > 8 else "")
+    names = {other.seq: other.name for other in others}
     seen: dict[str, int] = {}
     for row in rows:
         values = row.values
         specialty = values.get("specialty")
-        if specialty is not None and squeeze(specialty) not in own:
-            if not committee.other_specialties:
+        if specialty is not None:
+            place = place_specialty(specialty, committee, owners, rules)
+            message = None
+            if place.specialty is not None:
+                # The plan's spelling where only brackets or spaces differ; a field with its area as written.
+                if term_key(place.specialty) == term_key(specialty):
+                    values["specialty"] = place.specialty
+            elif place.series is not None:
+                message = f"属于{place.series}系列，本评委会只受理{place.committee_series or '本'}系列中暂无评委会的专业"
+            elif place.owners and committee.other_specialties:
+                other = place.owners[0]
+                message = f"该专业由第 {other} 号评委会（{names.get(other, '')}）评审，请向该评委会申报"
+            else:
                 message = f"不是本评委会的评审专业（本评委会评审：{listing}）"
-                errors.append(CellError(sheet, row.row, headers["specialty"], specialty, message))
-            elif squeeze(specialty) in elsewhere:
-                other = elsewhere[squeeze(specialty)]
-                message = f"该专业由第 {other.seq} 号评委会（{other.name}）评审，请向该评委会申报"
+            if message is not None:
                 errors.append(CellError(sheet, row.row, headers["specialty"], specialty, message))
         title = values.get("title")
         if title is not None:
-            if squeeze(title) in titles:
-                values["title"] = titles[squeeze(title)]
+            if committee.title_of(title) is not None:
+                values["title"] = committee.title_of(title)
             else:
                 message = (
                     "本评委会既不评审也不推荐此职称（可申报："
@@ -160,10 +171,15 @@ def _check_rows(
             errors.append(CellError(sheet, row.row, headers["publicity_end"], end.isoformat(), message))
         identity = values.get("id_number")
         if isinstance(identity, IdNumber):
+            problem = age_problem(identity, year)
             if identity.number == ID_COLUMN.example:
                 message = "这是空白模板中的示例行，请删除后再导入"
                 errors.append(
                     CellError(sheet, row.row, headers["id_number"], mask_id(identity.number), message)
+                )
+            elif problem is not None:
+                errors.append(
+                    CellError(sheet, row.row, headers["id_number"], mask_id(identity.number), problem)
                 )
             elif identity.number in seen:
                 message = f"身份证号与第 {seen[identity.number]} 行重复，同一人在一个文件中只能有一行"

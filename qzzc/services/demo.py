@@ -45,7 +45,7 @@ REGION_CODES = {
 }
 HEADERS = (
     "姓名", "身份证号码", "单位名称", "单位性质", "单位隶属", "所在地区", "申报专业", "申报资格", "申报类型",
-    "学历", "学位", "从事专业技术工作年限", "公需科目学时", "专业科目学时", "社保缴纳单位", "人事档案所在单位",
+    "学历", "学位", "从事专业技术工作年限", "现职称", "现职称取得时间", "公需科目学时", "专业科目学时", "社保缴纳单位", "人事档案所在单位",
     "劳动合同单位", "岗位结构比例内", "委托评审函", "单位公示开始日期", "单位公示结束日期", "年度考核", "学术造假", "联系电话",
 )  # fmt: skip
 
@@ -125,7 +125,14 @@ def _applicant(people: _People, unit: str, **changes: object) -> dict[str, objec
         "联系电话": people.phone(),
     }
     row.update(changes)
+    # One level below the title applied for (title.sequence), held long enough (title.years):
+    # derived from the drawn years of work, so the sample's other draws stay as they were.
+    row.setdefault("现职称", CURRENT_TITLE.get(str(row["申报资格"]), ""))
+    row.setdefault("现职称取得时间", f"{2021 - 5 - int(row['从事专业技术工作年限']) % 4}-12-20")  # type: ignore[call-overload]
     return row
+
+
+CURRENT_TITLE = {"助理工程师": "技术员", "工程师": "助理工程师", "高级工程师": "工程师"}
 
 
 def sample_applicants(rng: random.Random) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

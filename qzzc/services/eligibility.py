@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, delete, select, text
 from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
+from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
@@ -147,10 +148,7 @@ def check_eligibility(
         plan = {item.seq: item for item in load_committees(session, year)}
         if committee is not None:
             load_committee(session, year, committee)  # UnknownCommittee
-        owners: dict[str, tuple[int, ...]] = {}
-        for item in plan.values():
-            for specialty in item.specialties:
-                owners[specialty] = (*owners.get(specialty, ()), item.seq)
+        owners = specialty_owners(plan.values())
         contexts = {seq: RuleContext(item, rules, days, owners) for seq, item in plan.items()}
 
         scope = [Applicant.year == year]

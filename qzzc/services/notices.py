@@ -26,6 +26,7 @@ from qzzc.core.notices import (
     Period,
     PreReviewContext,
     ResultContext,
+    chinese_date,
     percent,
 )
 from qzzc.core.plan import Committee
@@ -98,7 +99,14 @@ def render_notice(
             session = current.session
             year = ctx.store.current_year(session)
             rules = plan_service.ruleset(session, year)
-            days = days if days is not None else publicity_days(rules)
+            least = publicity_days(rules)
+            if days is not None and days < least:
+                # 一(三)、一(五): 不少于5个工作日 — a period may be lengthened, never shortened (SPEC §8).
+                raise QzzcError(
+                    f"公示期不得少于 {least} 个工作日（{rules.data.get('source', '年度评审通知')}：不少于{least}个工作日），"
+                    f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
+                )
+            days = days if days is not None else least
             context = _build(
                 session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
             )
@@ -156,10 +164,15 @@ def _build(
         committee = plan_service.committee(session, record.year, record.committee_seq)
     if kind in ("pre-review", "result") and start is None:
         raise UsageError(f"{TITLES[kind]}需要 --start 公示开始日期")
+    if kind == "result" and start is not None and start < record.date:
+        raise QzzcError(
+            f"结果公示应在评审会议之后：第 {record.id} 号会议 {chinese_date(record.date)}召开，"
+            f"--start {start.isoformat()} 早于会议日期。请把 --start 设为会议当天或之后"
+        )
     period = _period(start, days, calendar) if start is not None else None
     office_date = issued or (period.first if period else dt.date.today())
     office = Office(
-        committee.name, committee.seq, year, committee.contact_unit, committee.contact_phone, office_date
+        committee.display_name, committee.seq, year, committee.contact_unit, committee.contact_phone, office_date
     )
     if kind == "announcement":
         return _announcement(office, committee, rules, source, days)
@@ -179,8 +192,12 @@ def _announcement(
     office: Office, committee: Committee, rules: RuleSet, source: str, days: int
 ) -> AnnouncementContext:
     cpd = rules.section("cpd")
-    hours = cpd.get("public_hours")
-    junior = cpd.get("public_hours_degree_junior")
+    # 二(二): the 54-hour rule is for 中、初级 only; a 高级-only committee (rows 17–25) states the
+    # province's requirement instead, and 本科 18 hours only where 初级 is taken.
+    bands = committee.bands
+    hours = cpd.get("public_hours") if {"初级", "中级"} & set(bands) else None
+    junior = cpd.get("public_hours_degree_junior") if "初级" in bands else None
+    cpd_bands = "中、初级" if {"初级", "中级"} <= set(bands) else ("中级" if "中级" in bands else "初级")
     return AnnouncementContext(
         office=office,
         evaluates=committee.evaluates,
@@ -194,6 +211,8 @@ def _announcement(
         public_hours_degree_junior=junior if isinstance(junior, int) else None,
         publicity_days=days,
         source=source,
+        cpd_bands=cpd_bands,
+        senior="高级" in bands,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
-from qzzc.core.plan import Committee, parse_plan
+from qzzc.core.plan import HEADER, Committee, parse_committee, parse_plan
 from qzzc.core.ruleset import RuleSet, parse_rules
 from qzzc.errors import ConfigError, StoreError, UnknownCommittee
 from qzzc.resources import data_file
@@ -150,7 +150,7 @@ def committees(session: Session, year: int) -> list[Committee]:
     records = session.exec(
         select(CommitteeRecord).where(CommitteeRecord.year == year).order_by(CommitteeRecord.seq)
     )
-    return [Committee.from_dict(record.data) for record in records]
+    return [_committee(record) for record in records]
 
 
 def committee(session: Session, year: int, seq: int) -> Committee:
@@ -160,6 +160,20 @@ def committee(session: Session, year: int, seq: int) -> Committee:
     ).first()
     if record is None:
         raise UnknownCommittee(seq, len(committees(session, year)))
+    return _committee(record)
+
+
+def _committee(record: CommitteeRecord) -> Committee:
+    """The committee of a stored plan row, read again from the row as the attachment writes it, so
+    that a store made by an older qzzc gets today's reading of the plan (the field-and-areas cells,
+    display names) without its stored data changing; ``data`` is the fallback for a row without
+    its raw text."""
+    raw = record.raw or {}
+    if all(column in raw for column in HEADER):
+        try:
+            return parse_committee(raw)
+        except ValueError:
+            pass
     return Committee.from_dict(record.data)
 
 

@@ -329,8 +329,15 @@ def record_tally(
 def _absent_members(
     absent: Sequence[str], members: list[dict[str, Any]], size: int, attending: int
 ) -> list[dict[str, Any]]:
-    """The members named absent, checked: each a member, none twice, and N − A of them."""
+    """The members named absent, checked: each a member, none twice, and N − A of them. When fewer
+    attend than are seated, ``--absent`` must name exactly the missing members (SPEC §7), so that the
+    minutes and the filing form never list an absent expert as present."""
     if not absent:
+        if attending < size:
+            raise QzzcError(
+                f"委员 {size} 人、出席 {attending} 人：请用 --absent 逐一列出未出席的 {size - attending} 名委员"
+                "（身份证号，可重复使用 --absent），以免备案表把缺席委员列为出席专家。未记录任何计票结果。"
+            )
         return []
     by_id = {member["id_number"]: member for member in members}
     wanted = [re.sub(r"\s+", "", value).upper() for value in absent]

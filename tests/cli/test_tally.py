@@ -11,6 +11,8 @@ from helpers import add_applicants, add_meeting, add_verdicts, applicant_row, ex
 A = "330802199001011234"
 B = "330802198502023216"
 HEADER = ["身份证号", "姓名", "同意", "不同意", "弃权"]
+# Members 8 and 9 of the nine-member draw, absent when seven attend (SPEC §7).
+TWO_ABSENT = ("--absent", expert_member(8)["id_number"], "--absent", expert_member(9)["id_number"])
 
 
 def write_csv(path, rows):
@@ -39,7 +41,8 @@ def store(cli_initialised, db_path):
 
 def test_tally_json(store, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", [[A, "张三", 4, 2, 0], [B, "李四", 3, 2, 1]])
-    result = store("tally", "1", "--attending", "6", "--counts", counts, "--json")
+    absent = [arg for n in (7, 8, 9) for arg in ("--absent", expert_member(n)["id_number"])]
+    result = store("tally", "1", "--attending", "6", *absent, "--counts", counts, "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == [
         {
@@ -98,7 +101,7 @@ def test_no_quorum_exits_1(store, tmp_path):
 
 def test_bad_counts_exit_1_with_every_row(store, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", [[A, "张三", 5, 2, 1], [A, "张三", 1, 1, 1]])
-    result = store("tally", "1", "--attending", "7", "--counts", counts)
+    result = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts)
     assert result.exit_code == 1
     assert result.stderr == (
         "错误：计票文件 计票.csv 有误，共 3 处：\n"
@@ -111,18 +114,23 @@ def test_bad_counts_exit_1_with_every_row(store, tmp_path):
 
 def test_second_tally_needs_amend_and_reason(store, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", [[A, "张三", 5, 2, 0], [B, "李四", 4, 3, 0]])
-    assert store("tally", "1", "--attending", "7", "--counts", counts).exit_code == 0
-    again = store("tally", "1", "--attending", "7", "--counts", counts)
+    assert store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts).exit_code == 0
+    again = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts)
     assert again.exit_code == 1
     assert again.stderr.startswith("错误：第 1 号会议的计票已于 ")
     assert again.stderr.endswith("计票结果一经记录不得重复录入。如确需更正，请用 --amend --reason 理由。\n")
-    no_reason = store("tally", "1", "--attending", "7", "--counts", counts, "--amend")
+    no_reason = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts, "--amend")
     assert no_reason.exit_code == 2
     assert no_reason.stderr == "错误：更正计票（--amend）须用 --reason 写明理由。\n"
     write_csv(tmp_path / "计票.csv", [[A, "张三", 5, 2, 0], [B, "李四", 5, 2, 0]])
-    amended = store("tally", "1", "--attending", "7", "--counts", counts, "--amend", "--reason", "李四录错")
+    amended = store(
+        "tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts, "--amend", "--reason", "李四录错"
+    )
     assert amended.exit_code == 0, amended.stderr
-    assert amended.stdout.splitlines()[1] == "更正理由：李四录错"
+    assert amended.stdout.splitlines()[1:3] == [
+        "缺席委员：专家8（330802********008X）、专家9（330802********009X）",
+        "更正理由：李四录错",
+    ]
     show = store("meeting", "show", "1")
     assert show.exit_code == 0, show.stderr
     assert "计票记录（含更正）：" in show.stdout
@@ -132,7 +140,7 @@ def test_second_tally_needs_amend_and_reason(store, tmp_path):
 def test_confirm_difference_exits_1(store, tmp_path):
     counts = write_csv(tmp_path / "a.csv", [[A, "张三", 5, 2, 0], [B, "李四", 4, 3, 0]])
     confirm = write_csv(tmp_path / "b.csv", [[A, "张三", 5, 2, 0], [B, "李四", 3, 4, 0]])
-    result = store("tally", "1", "--attending", "7", "--counts", counts, "--confirm", confirm)
+    result = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", counts, "--confirm", confirm)
     assert result.exit_code == 1
     assert result.stderr == (
         "错误：两次录入不一致，共 1 人：\n"
@@ -144,7 +152,7 @@ def test_confirm_difference_exits_1(store, tmp_path):
 
 def test_unknown_meeting_and_bad_usage(store, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", [])
-    result = store("tally", "7", "--attending", "7", "--counts", counts)
+    result = store("tally", "7", "--attending", "7", *TWO_ABSENT, "--counts", counts)
     assert (result.exit_code, result.stderr) == (
         1,
         "错误：没有编号为 7 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。\n",
@@ -209,7 +217,7 @@ def test_counts_template_is_read_back(store, tmp_path):
         [B, "李四", "高级工程师", None, None, None],
         [A, "张三", "工程师", None, None, None],
     ]
-    blank = store("tally", "1", "--attending", "7", "--counts", str(path))
+    blank = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", str(path))
     assert blank.exit_code == 1
     assert blank.stderr.splitlines()[:2] == [
         "错误：计票文件 计票表.xlsx 有误，共 6 处：",
@@ -219,7 +227,7 @@ def test_counts_template_is_read_back(store, tmp_path):
         for column, value in zip("DEF", votes, strict=True):
             sheet[f"{column}{row}"] = value
     book.save(path)
-    filled = store("tally", "1", "--attending", "7", "--counts", str(path), "--json")
+    filled = store("tally", "1", "--attending", "7", *TWO_ABSENT, "--counts", str(path), "--json")
     assert filled.exit_code == 0, filled.stderr
     assert [(a["name"], a["result"]) for a in json.loads(filled.stdout)] == [
         ("李四", "推荐"),

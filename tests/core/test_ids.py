@@ -41,3 +41,45 @@ def test_refusals(value, message):
 
 def test_check_digit_table():
     assert check_digit("11010519491231002") == "X"  # the standard's own example
+
+
+def _number(first17: str) -> str:
+    from qzzc.core.ids import check_digit
+
+    return first17 + check_digit(first17)
+
+
+@pytest.mark.parametrize(
+    ("first17", "message"),
+    [
+        ("00080219900101123", "前两位 00 不是省级行政区划代码（GB/T 2260），请核对号码"),
+        ("10080219900101123", "前两位 10 不是省级行政区划代码（GB/T 2260），请核对号码"),
+        ("99080219900101123", "前两位 99 不是省级行政区划代码（GB/T 2260），请核对号码"),
+    ],
+)
+def test_province_code_must_exist(first17, message):
+    with pytest.raises(CellInvalid) as caught:
+        parse_id_number(_number(first17))
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize("province", ["11", "33", "65", "71", "81", "82", "83"])
+def test_province_codes_accepted(province):
+    assert parse_id_number(_number(province + "0802199001011232"[:15])).number[:2] == province
+
+
+@pytest.mark.parametrize(
+    ("birth", "problem"),
+    [
+        ("20300101", "出生日期 2030-01-01 晚于 2021 评审年度，请核对号码"),
+        ("20220101", "出生日期 2022-01-01 晚于 2021 评审年度，请核对号码"),
+        ("20150601", "按出生日期 2015-06-01，至 2021 年底未满 16 周岁，请核对号码"),
+        ("20060101", "按出生日期 2006-01-01，至 2021 年底未满 16 周岁，请核对号码"),
+        ("20051231", None),  # 16 on the last day of the year
+        ("19900101", None),
+    ],
+)
+def test_age_against_the_evaluation_year(birth, problem):
+    from qzzc.core.ids import age_problem
+
+    assert age_problem(parse_id_number(_number(f"330802{birth}123")), 2021) == problem

@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from qzzc.core.eligibility import Verdict, decide, evaluate, verdict_digest
-from qzzc.core.plan import parse_plan
+from qzzc.core.plan import parse_plan, specialty_owners
 from qzzc.core.rules import (
     RULE_TITLE,
     RULE_VERDICT,
@@ -41,10 +41,7 @@ def _plan():
 PLAN = _plan()
 RULES_DATA = dict(parse_rules(data_file("rules2021.toml").read_text(encoding="utf-8")).data)
 RULES = thresholds_from(RULES_DATA)
-OWNERS: dict[str, tuple[int, ...]] = {}
-for _committee in PLAN.values():
-    for _specialty in _committee.specialties:
-        OWNERS[_specialty] = (*OWNERS.get(_specialty, ()), _committee.seq)
+OWNERS = specialty_owners(PLAN.values())
 
 UNIT = "衢州市建筑设计院"
 BASE = ApplicantFacts(
@@ -70,10 +67,19 @@ BASE = ApplicantFacts(
     publicity_end=D(2021, 6, 25),
     assessment="合格",
     fraud=False,
+    current_title="助理工程师",
+    current_title_date=D(2017, 12, 31),
 )
-# 本科 初定 助理工程师 after one year: the notice's own example.
+# 本科 初定 助理工程师 after one year: the notice's own example. (No 现职称: none is needed.)
 INITIAL = dataclasses.replace(
-    BASE, application_type="初定", title="助理工程师", years_of_work=1, public_hours=30, professional_hours=60
+    BASE,
+    application_type="初定",
+    title="助理工程师",
+    years_of_work=1,
+    public_hours=30,
+    professional_hours=60,
+    current_title=None,
+    current_title_date=None,
 )
 
 
@@ -108,7 +114,11 @@ CASES = [
         {"title": "高级讲师"},
         [("committee.title", "第 3 号评委会不评审也不推荐「高级讲师」")],
     ),
-    ("title recommended", {"title": "高级工程师"}, []),
+    (
+        "title recommended",
+        {"title": "高级工程师", "current_title": "工程师", "current_title_date": D(2016, 12, 31)},
+        [],
+    ),
     (
         "specialty of another committee",
         {"specialty": "交通运输工程"},
@@ -141,10 +151,10 @@ CASES = [
     ),
     (
         "初级 is 市本级 only: a county applicant",
-        {"title": "助理工程师", "region": "衢江区"},
+        {"title": "助理工程师", "current_title": "技术员", "region": "衢江区"},
         [("committee.scope", "所在地区为衢江区，第 3 号评委会初级只受理市本级人员")],
     ),
-    ("初级 市本级 applicant", {"title": "助理工程师", "region": "市本级"}, []),
+    ("初级 市本级 applicant", {"title": "助理工程师", "current_title": "技术员", "region": "市本级"}, []),
     ("中级 is 全市: a county applicant", {"region": "江山市"}, []),
     (
         "全市 without the entrust letter for 市外",
@@ -255,19 +265,27 @@ CASES = [
         {"public_hours": 53},
         [("cpd.public", "公需科目学时 53，少于 54（申报中级，2019-2021年累计）")],
     ),
-    ("本科 初级 18 hours", {"title": "助理工程师", "public_hours": 18}, []),
+    ("本科 初级 18 hours", {"title": "助理工程师", "current_title": "技术员", "public_hours": 18}, []),
     (
         "本科 初级 17.5 hours",
-        {"title": "助理工程师", "public_hours": 17.5},
+        {"title": "助理工程师", "current_title": "技术员", "public_hours": 17.5},
         [("cpd.public", "公需科目学时 17.5，少于 18（本科及以上学历申报初级，2019-2021年累计）")],
     ),
-    ("研究生 初级 18 hours", {"title": "助理工程师", "public_hours": 18, "education": "研究生"}, []),
+    (
+        "研究生 初级 18 hours",
+        {"title": "助理工程师", "current_title": "技术员", "public_hours": 18, "education": "研究生"},
+        [],
+    ),
     (
         "大专 初级 18 hours",
-        {"title": "助理工程师", "public_hours": 18, "education": "大专"},
+        {"title": "助理工程师", "current_title": "技术员", "public_hours": 18, "education": "大专"},
         [("cpd.public", "公需科目学时 18，少于 54（申报初级，2019-2021年累计）")],
     ),
-    ("大专 初级 54 hours", {"title": "助理工程师", "public_hours": 54, "education": "大专"}, []),
+    (
+        "大专 初级 54 hours",
+        {"title": "助理工程师", "current_title": "技术员", "public_hours": 54, "education": "大专"},
+        [],
+    ),
     # -- initial.*: 二(三) 职称初定
     (
         "本科 初定 助理级 90 = 30 + 60",
@@ -428,7 +446,7 @@ CASES = [
     (
         "事业单位 over the ratio",
         {"unit_type": "事业单位", "post_ratio_confirmed": False},
-        [("post.ratio", "事业单位人员，单位确认已超出核定的专业技术岗位结构比例")],
+        [("post.ratio", "事业单位人员，不在核定的专业技术岗位结构比例范围内")],
     ),
     (
         "unit type blank",
@@ -519,7 +537,16 @@ def test_professional_hours_per_committee_from_the_rules_file():
 
 
 def test_senior_without_thresholds_is_noted_not_refused():
-    verdict = check(dataclasses.replace(BASE, title="高级工程师", public_hours=0, professional_hours=0))
+    verdict = check(
+        dataclasses.replace(
+            BASE,
+            title="高级工程师",
+            current_title="工程师",
+            current_title_date=D(2016, 12, 31),
+            public_hours=0,
+            professional_hours=0,
+        )
+    )
     assert verdict.verdict == "eligible"
     assert [note.rule for note in verdict.notes] == ["cpd.public", "cpd.professional"]
     assert verdict.notes[0].message == (
@@ -530,7 +557,14 @@ def test_senior_without_thresholds_is_noted_not_refused():
 
 def test_senior_thresholds_when_set():
     data = dict(RULES_DATA, cpd=dict(RULES_DATA["cpd"], senior={"3": {"public": 90, "professional": 90}}))
-    senior = dataclasses.replace(BASE, title="高级工程师", public_hours=89, professional_hours=90)
+    senior = dataclasses.replace(
+        BASE,
+        title="高级工程师",
+        current_title="工程师",
+        current_title_date=D(2015, 6, 30),
+        public_hours=89,
+        professional_hours=90,
+    )
     assert found(check(senior, rules=thresholds_from(data))) == [
         ("cpd.public", "公需科目学时 89，少于 90（申报高级（省定标准），2019-2021年累计）")
     ]
@@ -542,6 +576,7 @@ def test_self_evaluating_units_when_listed():
         BASE,
         committee_seq=17,
         title="高级教师",
+        current_title="一级教师",
         specialty="中小学（幼儿园）专任教师",
         unit="衢州第一中学",
         social_insurance_unit="衢州第一中学",
@@ -611,3 +646,237 @@ def test_initial_hours_for_a_master(public, professional, years):
     )
     passes = public >= 54 and professional >= 180 and public + professional >= 270
     assert check(applicant).verdict == ("eligible" if passes else "ineligible")
+
+
+# -- the amendments of SPEC §5 (issue 13), each at its boundary ----------------------------------
+
+AMENDED = [
+    # title.sequence (资历, 逐级申报)
+    ("正常申报 one level up", {}, []),
+    (
+        "正常申报 without a 现职称",
+        {"current_title": None, "current_title_date": None},
+        [("title.sequence", "正常申报工程师（中级）须具有助理级职称，现职称为空；尚无职称的请按初定申报")],
+    ),
+    (
+        "正常申报 at the same level",
+        {"current_title": "工程师"},
+        [
+            (
+                "title.sequence",
+                "正常申报应申报高一级职称：现职称工程师为中级，申报工程师为中级；同级转系列请按转评申报",
+            )
+        ],
+    ),
+    (
+        "正常申报 from above",
+        {"current_title": "高级工程师"},
+        [
+            (
+                "title.sequence",
+                "正常申报应申报高一级职称：现职称高级工程师为副高级，申报工程师为中级；同级转系列请按转评申报",
+            )
+        ],
+    ),
+    (
+        "越级: two levels up goes to the committee",
+        {"current_title": "技术员"},
+        [("title.sequence", "越级申报：现职称技术员为员级，申报工程师为中级，须经评委会审核同意")],
+    ),
+    (
+        "破格 goes to the committee",
+        {"application_type": "破格", "current_title": None},
+        [("title.sequence", "破格申报，须经评委会按破格条件审核同意")],
+    ),
+    ("转评 at the same level", {"application_type": "转评", "current_title": "农艺师"}, []),
+    (
+        "转评 from another level",
+        {"application_type": "转评", "current_title": "助理农艺师"},
+        [("title.sequence", "转评应申报与现职称同级的职称：现职称助理农艺师为助理级，申报工程师为中级")],
+    ),
+    (
+        "转评 without a 现职称",
+        {"application_type": "转评", "current_title": None},
+        [("title.sequence", "转评须具有与工程师同级（中级）的现职称，现职称为空")],
+    ),
+    (
+        "现职称 of no known level",
+        {"current_title": "高级技师"},
+        [("data.missing", "现职称「高级技师」不在职称级别表中，无法审查逐级申报（资历）（title.sequence）")],
+    ),
+    ("现职称 in full-width brackets", {"current_title": "助理工程师 "}, []),
+    # title.years (资历, 任现职年限 to 2021-12-31; 工程 series, 本科: 4 years for 中级)
+    ("本科 4 years exactly", {"current_title_date": D(2017, 12, 31)}, []),
+    (
+        "本科 one day short of 4 years",
+        {"current_title_date": D(2018, 1, 1)},
+        [
+            (
+                "title.years",
+                "2018-01-01 取得现职称助理工程师，至 2021-12-31 满 3 年；各学历申报中级须满 4 年",
+            )
+        ],
+    ),
+    ("硕士 2 years", {"degree": "硕士", "education": "研究生", "current_title_date": D(2019, 12, 31)}, []),
+    (
+        "现职称取得时间 blank",
+        {"current_title_date": None},
+        [("data.missing", "「现职称取得时间」为空，无法审查任现职年限（资历）（title.years）")],
+    ),
+    # direct.track (二(五))
+    (
+        "直通车 with a 技能等级 in the engineering series",
+        {"application_type": "直通车", "vocational_qualification": "高级技师", "current_title": None},
+        [],
+    ),
+    (
+        "直通车 without a 职业资格或技能等级",
+        {"application_type": "直通车", "current_title": None},
+        [("direct.track", "评审“直通车”须取得国家职业资格或技能等级，「职业资格或技能等级」为空")],
+    ),
+    (
+        "直通车 outside the engineering series",
+        {
+            "application_type": "直通车",
+            "vocational_qualification": "高级技师",
+            "committee_seq": 7,
+            "title": "记者",
+            "specialty": "新闻",
+            "current_title": None,
+        },
+        [("direct.track", "评审“直通车”只适用于工程技术领域，新闻系列不受理直通车申报")],
+    ),
+    # post.ratio: 否 is 不合格 (二(四)); blank stays 需人工核实
+    (
+        "事业单位 岗位结构比例内 否",
+        {"unit_type": "事业单位", "post_ratio_confirmed": False},
+        [("post.ratio", "事业单位人员，不在核定的专业技术岗位结构比例范围内")],
+    ),
+    # approved dispatch (二(一)): judged where the 人事关系 is
+    (
+        "approved dispatch, 市外, 全市 band",
+        {"dispatched": True, "dispatch_approved": True, "region": "市外"},
+        [],
+    ),
+    (
+        "approved dispatch, 市外, 初级 市本级 band, 市属 unit",
+        {
+            "dispatched": True,
+            "dispatch_approved": True,
+            "region": "市外",
+            "title": "助理工程师",
+            "current_title": "技术员",
+        },
+        [],
+    ),
+    (
+        "approved dispatch, 市外, 初级 市本级 band, county unit",
+        {
+            "dispatched": True,
+            "dispatch_approved": True,
+            "region": "市外",
+            "unit_affiliation": "县（市、区）属",
+            "title": "助理工程师",
+            "current_title": "技术员",
+        },
+        [
+            (
+                "committee.scope",
+                "派驻市外人员按人事关系所在地审查，单位隶属为县（市、区）属，第 3 号评委会初级只受理市本级人员",
+            )
+        ],
+    ),
+    (
+        "approved dispatch, unit 市外: no 委托评审函 needed",
+        {"dispatched": True, "dispatch_approved": True, "region": "市外", "unit_affiliation": "市外"},
+        [],
+    ),
+    (
+        "dispatch not approved, 市外",
+        {"dispatched": True, "dispatch_approved": False, "region": "市外"},
+        [
+            ("committee.scope", "所在地区为市外，不在第 3 号评委会中级的申报范围（全市）内，且无委托评审函"),
+            ("affiliation.dispatch", "派驻市外工作，未经人力社保部门核准备案"),
+        ],
+    ),
+    # committee.specialty: one normalisation on both sides; fields and areas (SPEC §3)
+    ("specialty with half-width brackets", {"specialty": "风景园林(景观设计)"}, []),
+    ("specialty with spaces", {"specialty": "建筑 电气（建筑智能化）"}, []),
+    (
+        "水利工程 as field and area",
+        {"committee_seq": 5, "specialty": "水利工程规划设计"},
+        [],
+    ),
+    ("水利工程 as the field", {"committee_seq": 5, "specialty": "水利工程"}, []),
+    (
+        "水利工程 area alone is not the field",
+        {"committee_seq": 5, "specialty": "规划设计"},
+        [("committee.specialty", "申报专业「规划设计」不在第 5 号评委会的所评专业之列")],
+    ),
+    (
+        "row 1 catch-all refuses another series",
+        {"committee_seq": 1, "specialty": "翻译"},
+        [
+            (
+                "committee.specialty",
+                "申报专业「翻译」属于翻译系列，第 1 号评委会只受理工程系列暂无评委会的专业",
+            )
+        ],
+    ),
+    ("row 1 catch-all takes an engineering specialty", {"committee_seq": 1, "specialty": "核工程"}, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"), [case[1:] for case in AMENDED], ids=[case[0] for case in AMENDED]
+)
+def test_amended_rule(changes, expected):
+    verdict = check(dataclasses.replace(BASE, **changes))
+    assert found(verdict) == expected
+    assert verdict.verdict == decide(verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    ("changes", "verdict"),
+    [
+        ({"current_title": "技术员"}, "review"),  # 越级
+        ({"application_type": "破格"}, "review"),
+        ({"current_title": "工程师"}, "ineligible"),
+        ({"unit_type": "事业单位", "post_ratio_confirmed": False}, "ineligible"),
+        ({"unit_type": "事业单位", "post_ratio_confirmed": None}, "review"),
+    ],
+)
+def test_a_reason_may_carry_its_own_verdict(changes, verdict):
+    assert check(dataclasses.replace(BASE, **changes)).verdict == verdict
+
+
+def test_title_years_not_set_for_a_series_is_noted():
+    verdict = check(
+        dataclasses.replace(
+            BASE,
+            committee_seq=7,
+            title="记者",
+            specialty="新闻",
+            current_title="助理记者",
+            current_title_date=None,
+        )
+    )
+    assert verdict.verdict == "eligible"
+    assert [note.message for note in verdict.notes if note.rule == "title.years"] == [
+        "规则文件未设定新闻系列申报中级的任现职年限（title.years），未审查"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "until", "years"),
+    [
+        (D(2017, 12, 31), D(2021, 12, 31), 4),
+        (D(2018, 1, 1), D(2021, 12, 31), 3),
+        (D(2020, 2, 29), D(2021, 2, 28), 0),
+        (D(2020, 2, 29), D(2021, 3, 1), 1),
+    ],
+)
+def test_whole_years(first, until, years):
+    from qzzc.core.rules import whole_years
+
+    assert whole_years(first, until) == years

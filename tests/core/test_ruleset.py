@@ -47,9 +47,9 @@ def test_the_bundled_file_loads():
 
 
 BAD = [
-    ("public_hours = 54", "public_hours = -1", "键 cpd.public_hours 应为不小于 0 的数，现为 -1"),
-    ("public_hours = 54", 'public_hours = "54"', "键 cpd.public_hours 应为不小于 0 的数，现为 '54'"),
-    ("working_days = 5", "working_days = 0", "键 publicity.working_days 应为不小于 1 的整数，现为 0"),
+    ("public_hours = 54", "public_hours = -1", "键 cpd.public_hours 应为 0 至 10000 之间的数，现为 -1"),
+    ("public_hours = 54", 'public_hours = "54"', "键 cpd.public_hours 应为 0 至 10000 之间的数，现为 '54'"),
+    ("working_days = 5", "working_days = 0", "键 publicity.working_days 应为 1 至 30 之间的整数，现为 0"),
     ("working_days = 5", "", "缺少键 publicity.working_days"),
     (
         'bands = ["初级", "中级"]',
@@ -112,15 +112,53 @@ BAD = [
         "[cpd]",
         "[cdp]",
         "不认识的键 cdp（可用的键：year、source、publicity、education、cpd、initial、series、scope、"
-        "affiliation、assessment、draw）；请检查拼写",
+        "affiliation、assessment、draw、title、direct）；请检查拼写",
     ),
     (
         "[draw]",
         "[draws]",
         "不认识的键 draws（可用的键：year、source、publicity、education、cpd、initial、series、scope、"
-        "affiliation、assessment、draw）；请检查拼写",
+        "affiliation、assessment、draw、title、direct）；请检查拼写",
     ),
 ]
+
+
+# Absurd figures (SPEC §5 amendment): not finite, or outside the bound the check states.
+BAD += [
+    ("public_hours = 54", "public_hours = nan", "键 cpd.public_hours 应为 0 至 10000 之间的数，现为 nan"),
+    ("public_hours = 54", "public_hours = inf", "键 cpd.public_hours 应为 0 至 10000 之间的数，现为 inf"),
+    ("public_hours = 54", "public_hours = 10001", "键 cpd.public_hours 应为 0 至 10000 之间的数，现为 10001"),
+    (
+        "hours_per_year = 90",
+        "hours_per_year = -inf",
+        "键 initial.hours_per_year 应为 0 至 10000 之间的数，现为 -inf",
+    ),
+    (
+        "working_days = 5",
+        "working_days = 100000000000",
+        "键 publicity.working_days 应为 1 至 30 之间的整数，现为 100000000000",
+    ),
+    ("working_days = 5", "working_days = 31", "键 publicity.working_days 应为 1 至 30 之间的整数，现为 31"),
+    ('"高级" = 11', '"高级" = 53', "键 draw.min_size.高级 应为 3 至 51 之间的整数，现为 53"),
+    (
+        "years_until = 2021-12-31",
+        'years_until = "年底"',
+        "键 title.years_until 应为日期（如 2021-12-31，不加引号），现为 '年底'",
+    ),
+    (
+        'level = "正高级"\neducation = "本科"\nyears = 5',
+        'level = "正高级"\neducation = "本科"\nyears = 51',
+        "键 title.years 第 7 行 的 years 应为 0 至 50 之间的整数，现为 51",
+    ),
+]
+
+
+def test_bounds_at_their_edges_are_accepted():
+    text = TEXT.replace("working_days = 5", "working_days = 30").replace(
+        "public_hours = 54", "public_hours = 10000"
+    )
+    rules = parse_rules(text.replace('"高级" = 11', '"高级" = 51'), "edge.toml")
+    assert rules.data["publicity"]["working_days"] == 30
 
 
 @pytest.mark.parametrize(("old", "new", "message"), BAD, ids=[case[2] for case in BAD])
@@ -136,4 +174,4 @@ def test_init_refuses_a_bad_rules_file(cli, tmp_path):
     bad.write_text(TEXT.replace("public_hours = 54", "public_hours = -1"), encoding="utf-8")
     result = cli("init", "--rules", str(bad))
     assert result.exit_code == 1
-    assert result.stderr == "错误：rules.toml：键 cpd.public_hours 应为不小于 0 的数，现为 -1\n"
+    assert result.stderr == "错误：rules.toml：键 cpd.public_hours 应为 0 至 10000 之间的数，现为 -1\n"

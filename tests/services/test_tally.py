@@ -27,6 +27,18 @@ C = "330802199303034410"  # ineligible: not under review
 HEADER = ["身份证号", "姓名", "同意", "不同意", "弃权"]
 GOOD = [[A, "张三", 6, 1, 0], [B, "李四", 4, 2, 1]]
 
+# Members 8 and 9 of a nine-member draw (``helpers.add_meeting``), absent when seven attend.
+TWO_ABSENT = [expert_member(8)["id_number"], expert_member(9)["id_number"]]
+
+
+def two_absent(ctx, meeting: int) -> list[str]:
+    """The last two members of a meeting's real draw, to name absent when seven of nine attend."""
+    from qzzc.store.models import Draw
+
+    with ctx.store.reading() as session:
+        draw = session.exec(select(Draw).where(Draw.meeting_id == meeting, Draw.active.is_(True))).one()
+        return [member["id_number"] for member in draw.members[-2:]]
+
 
 def member_id(number: int) -> str:
     return expert_member(number)["id_number"]
@@ -63,7 +75,7 @@ def write_csv(path, rows, header=HEADER):
 
 def test_record_a_tally(initialised, meeting, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", GOOD)
-    result = record_tally(initialised, meeting, 7, counts)
+    result = record_tally(initialised, meeting, 7, counts, absent=TWO_ABSENT)
     assert [outcome.as_dict() for outcome in result.outcomes] == [
         {
             "id_number": B,
@@ -88,7 +100,12 @@ def test_record_a_tally(initialised, meeting, tmp_path):
             "result": "通过",
         },
     ]
-    assert (result.version, result.members, result.attending, result.absent) == (1, 9, 7, [])
+    assert (result.version, result.members, result.attending, [m["name"] for m in result.absent]) == (
+        1,
+        9,
+        7,
+        ["专家8", "专家9"],
+    )
     with initialised.store.reading() as session:
         tally = session.exec(select(Tally)).one()
         assert (tally.version, tally.active, tally.members, tally.attending) == (1, True, 9, 7)
@@ -124,7 +141,7 @@ def test_xlsx_counts_with_a_title_line(initialised, meeting, tmp_path):
     sheet.append([B, "李四", "5", None, 0])
     workbook.save(tmp_path / "计票.xlsx")
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, meeting, 7, tmp_path / "计票.xlsx")
+        record_tally(initialised, meeting, 7, tmp_path / "计票.xlsx", absent=TWO_ABSENT)
     assert caught.value.message == (
         "计票文件 计票.xlsx 有误，共 1 处：\n"
         "  计票 第 4 行「不同意」：必填项为空（没有票请填 0）\n"
@@ -132,7 +149,7 @@ def test_xlsx_counts_with_a_title_line(initialised, meeting, tmp_path):
     )
     sheet["D4"] = 1
     workbook.save(tmp_path / "计票.xlsx")
-    result = record_tally(initialised, meeting, 7, tmp_path / "计票.xlsx")
+    result = record_tally(initialised, meeting, 7, tmp_path / "计票.xlsx", absent=TWO_ABSENT)
     assert [(o.name, o.counts.yes, o.counts.no) for o in result.outcomes] == [("李四", 5, 1), ("张三", 6, 1)]
 
 
@@ -218,7 +235,7 @@ BAD_FILE = [
 )
 def test_refusals_write_nothing(initialised, meeting, tmp_path, case, message):
     good = write_csv(tmp_path / "计票.csv", GOOD)
-    args = {"meeting_id": meeting, "attending": 7, "counts": good}
+    args = {"meeting_id": meeting, "attending": 7, "counts": good, "absent": TWO_ABSENT}
     if case == "quorum":
         args["attending"] = 5
     elif case == "too_many":
@@ -250,23 +267,25 @@ def test_refusals_write_nothing(initialised, meeting, tmp_path, case, message):
 
 def test_a_tally_is_final_until_amended_with_a_reason(initialised, meeting, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", GOOD)
-    first = record_tally(initialised, meeting, 7, counts)
+    first = record_tally(initialised, meeting, 7, counts, absent=TWO_ABSENT)
     before = row_counts(initialised)
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, meeting, 7, counts)
+        record_tally(initialised, meeting, 7, counts, absent=TWO_ABSENT)
     assert caught.value.message.endswith(
         "计票结果一经记录不得重复录入。如确需更正，请用 --amend --reason 理由。"
     )
     with pytest.raises(UsageError) as caught:
-        record_tally(initialised, meeting, 7, counts, amend=True)
+        record_tally(initialised, meeting, 7, counts, amend=True, absent=TWO_ABSENT)
     assert caught.value.message == "更正计票（--amend）须用 --reason 写明理由。"
     with pytest.raises(UsageError) as caught:
-        record_tally(initialised, meeting, 7, counts, reason="录错")
+        record_tally(initialised, meeting, 7, counts, reason="录错", absent=TWO_ABSENT)
     assert caught.value.message == "--reason 只用于更正计票，须与 --amend 一起使用。"
     assert row_counts(initialised) == before
 
     write_csv(counts, [GOOD[0], [B, "李四", 5, 1, 1]])
-    second = record_tally(initialised, meeting, 7, counts, amend=True, reason="李四同意票录入有误")
+    second = record_tally(
+        initialised, meeting, 7, counts, amend=True, reason="李四同意票录入有误", absent=TWO_ABSENT
+    )
     assert (first.version, second.version) == (1, 2)
     assert [o.result for o in second.outcomes] == ["推荐", "通过"]
     with initialised.store.reading() as session:
@@ -289,7 +308,7 @@ def test_amend_needs_a_recorded_tally(initialised, meeting, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", GOOD)
     before = row_counts(initialised)
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, meeting, 7, counts, amend=True, reason="更正")
+        record_tally(initialised, meeting, 7, counts, amend=True, reason="更正", absent=TWO_ABSENT)
     assert caught.value.message == f"第 {meeting} 号会议尚未记录计票，无可更正；请去掉 --amend 和 --reason。"
     assert row_counts(initialised) == before
 
@@ -297,7 +316,7 @@ def test_amend_needs_a_recorded_tally(initialised, meeting, tmp_path):
 def test_confirmed_entry_is_recorded(initialised, meeting, tmp_path):
     counts = write_csv(tmp_path / "计票.csv", GOOD)
     confirm = write_csv(tmp_path / "复核.csv", list(reversed(GOOD)))
-    result = record_tally(initialised, meeting, 7, counts, confirm=confirm)
+    result = record_tally(initialised, meeting, 7, counts, confirm=confirm, absent=TWO_ABSENT)
     assert [o.counts.yes for o in result.outcomes] == [4, 6]
 
 
@@ -383,7 +402,7 @@ def test_two_clerks_at_once_record_one_tally(pg_url, tmp_path):
 
     def second_clerk() -> None:
         try:
-            record_tally(ctx, meeting, 7, counts)
+            record_tally(ctx, meeting, 7, counts, absent=TWO_ABSENT)
             outcome["result"] = "recorded"
         except QzzcError as error:
             outcome["result"] = error.message
@@ -414,10 +433,10 @@ def test_no_draw_and_no_applicants_are_refused(initialised, tmp_path):
     drawn = add_meeting(initialised, committee_seq=5)
     before = row_counts(initialised)
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, bare_id, 7, counts)
+        record_tally(initialised, bare_id, 7, counts, absent=TWO_ABSENT)
     assert caught.value.message == f"第 {bare_id} 号会议尚未抽取执行委员会专家，不能计票。"
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, drawn, 7, counts)
+        record_tally(initialised, drawn, 7, counts, absent=two_absent(initialised, drawn))
     assert (
         caught.value.message
         == f"第 {drawn} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
@@ -492,14 +511,16 @@ def test_an_applicant_eligible_only_after_the_draw_is_not_voted_on(initialised, 
     late = write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]])
     before = row_counts(initialised)
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, drawn, 7, late)
+        record_tally(initialised, drawn, 7, late, absent=two_absent(initialised, drawn))
     assert caught.value.message.splitlines()[:2] == [
         "计票文件 计票.csv 有误，共 1 处：",
         "  第 4 行「身份证号」（330802********4410）：抽取专家后才审查合格，未经本次抽取的回避核查，"
         "不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）",
     ]
     assert row_counts(initialised) == before
-    result = record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票2.csv", GOOD))
+    result = record_tally(
+        initialised, drawn, 7, write_csv(tmp_path / "计票2.csv", GOOD), absent=two_absent(initialised, drawn)
+    )
     assert [outcome.id_number for outcome in result.outcomes] == [B, A]
     assert result.left_out == [
         "330802********4410：抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中"
@@ -512,11 +533,23 @@ def test_an_applicant_no_longer_eligible_after_the_draw_is_not_voted_on(initiali
 
     settle(initialised, B, "ineligible", "发现学术造假，一票否决")
     with pytest.raises(QzzcError) as caught:
-        record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票.csv", GOOD))
+        record_tally(
+            initialised,
+            drawn,
+            7,
+            write_csv(tmp_path / "计票.csv", GOOD),
+            absent=two_absent(initialised, drawn),
+        )
     assert caught.value.message.splitlines()[1] == (
         "  第 3 行「身份证号」（330802********3216）：抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
     )
-    result = record_tally(initialised, drawn, 7, write_csv(tmp_path / "计票2.csv", GOOD[:1]))
+    result = record_tally(
+        initialised,
+        drawn,
+        7,
+        write_csv(tmp_path / "计票2.csv", GOOD[:1]),
+        absent=two_absent(initialised, drawn),
+    )
     assert [outcome.id_number for outcome in result.outcomes] == [A]
 
 
@@ -529,7 +562,11 @@ def test_a_redraw_takes_in_an_applicant_eligible_since(initialised, drawn, tmp_p
     settle(initialised, C, "eligible", "复核后认定合格")
     draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="t", redraw=True, reason="新增评审对象")
     result = record_tally(
-        initialised, drawn, 7, write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]])
+        initialised,
+        drawn,
+        7,
+        write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]]),
+        absent=two_absent(initialised, drawn),
     )
     assert sorted(outcome.id_number for outcome in result.outcomes) == sorted([A, B, C])
     assert result.left_out == []
