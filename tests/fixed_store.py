@@ -24,7 +24,15 @@ def build_store(ctx, tmp_path) -> int:
     init_store(ctx)
     rows = [
         form_row(),
-        form_row(姓名="李四", 身份证号=IDS[1], 申报资格="高级工程师", 学历="研究生", 学位="硕士"),
+        form_row(
+            姓名="李四",
+            身份证号=IDS[1],
+            申报资格="高级工程师",
+            学历="研究生",
+            学位="硕士",
+            现职称="工程师",
+            现职称取得时间="2015-12-30",
+        ),
         form_row(姓名=HOSTILE_NAME, 身份证号=IDS[2], **same_unit(FORMULA_UNIT)),
         form_row(姓名="赵六", 身份证号=IDS[3], 申报资格="助理工程师", 所在地区="江山市"),  # 初级 out of scope
     ]

@@ -25,9 +25,64 @@ def test_pre_review_across_national_day(cli, store, tmp_path):
 
 def test_start_on_a_holiday_begins_on_the_next_working_day(cli, store, tmp_path):
     out = tmp_path / "a.md"
-    result = cli("notice", "pre-review", "-c", "3", "--start", "2021年10月2日", "--days", "3", "-o", str(out))
+    result = cli("notice", "pre-review", "-c", "3", "--start", "2021年10月2日", "--days", "6", "-o", str(out))
     assert result.exit_code == 0
-    assert result.stdout.endswith("公示期 2021年10月8日至2021年10月11日（3 个工作日）\n")
+    assert result.stdout.endswith("公示期 2021年10月8日至2021年10月14日（6 个工作日）\n")
+
+
+@pytest.mark.parametrize("kind", ["pre-review", "result"])
+def test_a_period_cannot_be_shortened_below_five_working_days(cli, store, tmp_path, kind):
+    target = ["--committee", "3"] if kind == "pre-review" else ["--meeting", str(store)]
+    out = tmp_path / "a.md"
+    result = cli("notice", kind, *target, "--start", "2021-12-29", "--days", "4", "-o", str(out))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：公示期不得少于 5 个工作日（衢市人社专〔2021〕61号：不少于5个工作日），"
+        "--days 4 不能缩短公示期，只能延长（或不加 --days）\n",
+    )
+    assert not out.exists()
+    five = cli("notice", kind, *target, "--start", "2021-12-29", "--days", "5", "-o", str(out))
+    assert five.exit_code == 0
+
+
+def test_a_result_publicity_cannot_start_before_the_meeting(cli, store, tmp_path):
+    out = tmp_path / "r.md"
+    early = cli("notice", "result", "--meeting", str(store), "--start", "2021-10-19", "-o", str(out))
+    assert (early.exit_code, early.stderr) == (
+        1,
+        f"错误：结果公示应在评审会议之后：第 {store} 号会议 2021年10月20日召开，--start 2021-10-19 早于会议日期。"
+        "请把 --start 设为会议当天或之后\n",
+    )
+    assert not out.exists()
+    same_day = cli("notice", "result", "--meeting", str(store), "--start", "2021-10-20", "-o", str(out))
+    assert same_day.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("seq", "name"),
+    [
+        (22, "衢州市会计系列高级职称推荐"),
+        (23, "衢州市档案系列高级职称推荐"),
+        (24, "衢州市统计系列高级职称推荐"),
+    ],
+)
+def test_one_word_committees_are_called_by_their_display_name(cli, store, tmp_path, seq, name):
+    out = tmp_path / "a.md"
+    assert cli("notice", "announcement", "-c", str(seq), "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == f"# {name}2021年度职称评审公告"
+
+
+def test_a_senior_only_committee_announces_the_provinces_hours_not_54(cli, store, tmp_path):
+    out = tmp_path / "a.md"
+    assert cli("notice", "announcement", "-c", "20", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "54学时" not in text
+    assert "申报高级职称的继续教育学时按省人社厅及省行业主管部门要求执行。" in text.splitlines()
+    junior = tmp_path / "b.md"
+    assert cli("notice", "announcement", "-c", "2", "-o", str(junior)).exit_code == 0
+    assert "申报初级职称的，一般公需科目和行业公需科目近三年累计不少于54学时" in junior.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_result_and_filing_form(cli, store, tmp_path):
