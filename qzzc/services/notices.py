@@ -172,7 +172,12 @@ def _build(
     period = _period(start, days, calendar) if start is not None else None
     office_date = issued or (period.first if period else dt.date.today())
     office = Office(
-        committee.display_name, committee.seq, year, committee.contact_unit, committee.contact_phone, office_date
+        committee.display_name,
+        committee.seq,
+        year,
+        committee.contact_unit,
+        committee.contact_phone,
+        office_date,
     )
     if kind == "announcement":
         return _announcement(office, committee, rules, source, days)
