@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from qzzc import __version__
+from qzzc.cli import help
 from qzzc.errors import ExitCode, QzzcError
 
 
@@ -61,46 +62,6 @@ def _reader_gone() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     raise SystemExit(ExitCode.OK)
-
-
-HELP_OPTION_TEXT = "显示本帮助后退出。"
-
-
-def _chinese_help() -> None:
-    """Help pages speak Chinese. Every help page (``-h``, a group named alone, ``qzzc`` alone) is
-    made by ``Command.get_help``, and the ``-h/--help`` line by ``Command.get_help_option``, which
-    click (vendored in newer Typer) writes in English with no setting for it; both are wrapped
-    once here. Typer's panel titles are set only when a page is made, so that other runs do not
-    import rich."""
-    try:
-        from typer._click.core import Command
-    except ImportError:  # Typer before 0.20 uses click itself
-        from click import Command
-    get_help, get_help_option = Command.get_help, Command.get_help_option
-
-    def chinese_help(self: Any, ctx: Any) -> str:
-        _chinese_help_panels()
-        return get_help(self, ctx)
-
-    def chinese_help_option(self: Any, ctx: Any) -> Any:
-        option = get_help_option(self, ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
-
-    Command.get_help = chinese_help  # type: ignore[method-assign]
-    Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
-
-
-def _chinese_help_panels() -> None:
-    from typer import rich_utils
-
-    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-    rich_utils.OPTIONS_PANEL_TITLE = "选项"
-    rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必填]"
-    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
 
 
 def _fail(message: str, code: int) -> None:
@@ -182,7 +143,7 @@ app = typer.Typer(
     name="qzzc",
     help="衢州职称评审办公室工具：评审计划、申报人导入、资格审查、专家抽取、计票、公示与备案。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -235,10 +196,11 @@ def _register() -> None:
     app.command("demo")(demo.demo)
     app.add_typer(audit.app, name="audit")
     app.command("backup")(audit.backup)
+    app.command("restore")(audit.restore)
 
 
 _register()
-_chinese_help()
+help.install()
 
 
 def main() -> None:

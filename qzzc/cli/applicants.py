@@ -20,7 +20,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供�
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="单位报送的申报人员表（.xlsx、.xls 或 .csv）。")],
+    file: Annotated[
+        Path, typer.Argument(help="单位报送的申报人员表（.xlsx、.xls 或 .csv）。", metavar="文件")
+    ],
     committee: Annotated[int, typer.Option("--committee", "-c", help="评委会序号（见 qzzc plan list）。")],
     sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个工作表）。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入。")] = False,
@@ -89,7 +91,7 @@ def list_(
         return
     verdicts = {"eligible": "合格", "ineligible": "不合格", "review": "需人工核实", None: "未审查"}
     table = Table(title=f"申报人员（共 {len(applicants)} 人）")
-    for header in ("评委会", "姓名", "身份证号", "工作单位", "申报资格", "申报专业", "资格审查"):
+    for header in ("评委会", "姓名", "身份证号", "工作单位", "申报资格", "申报专业", "资格审查", "评审结果"):
         table.add_column(header, overflow="fold")
     for item in applicants:
         table.add_row(
@@ -100,13 +102,16 @@ def list_(
             item["title"],
             item["specialty"],
             verdicts.get(item["verdict"], item["verdict"]),
+            item["result"] or "—",
         )
     out().print(table)
 
 
 @template_app.command("applicants")
 def template_applicants(
-    output: Annotated[Path, typer.Argument(help="要生成的模板文件（.xlsx）。", dir_okay=False)],
+    output: Annotated[
+        Path, typer.Argument(help="要生成的模板文件（.xlsx）。", dir_okay=False, metavar="文件")
+    ],
 ) -> None:
     """生成空白的申报人员表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
     from qzzc.errors import UsageError
@@ -116,3 +121,19 @@ def template_applicants(
         raise UsageError(f"模板文件应以 .xlsx 结尾：{output.name}")
     write_applicant_template(output)
     out().print(f"已生成申报人员表模板：{output}")
+
+
+@template_app.command("experts")
+def template_experts(
+    output: Annotated[
+        Path, typer.Argument(help="要生成的模板文件（.xlsx）。", dir_okay=False, metavar="文件")
+    ],
+) -> None:
+    """生成空白的专家库表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
+    from qzzc.errors import UsageError
+    from qzzc.services.experts import write_expert_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"模板文件应以 .xlsx 结尾：{output.name}")
+    write_expert_template(output)
+    out().print(f"已生成专家库表模板：{output}")

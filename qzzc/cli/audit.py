@@ -32,31 +32,31 @@ def audit(
 
 
 def _print(entries: list[dict[str, Any]]) -> None:
-    """One block per entry, nothing cut off: options and summaries can be long."""
-    from qzzc.core.audit import canonical_json
+    """One block per entry, in words (SPEC §13): the time in Beijing time, who, which command, the
+    input files and what came of it; ``--json`` has the entries as they are hashed."""
+    from qzzc.core.audit_words import beijing, command_name, describe
 
     console = out()
     if not entries:
         console.print("审计日志为空。")
         return
     for entry in entries:
-        given = entry["options"] if isinstance(entry["options"], dict) else {"?": entry["options"]}
-        options = {key: value for key, value in given.items() if value not in (None, [], {}, False)}
+        given = entry["options"] if isinstance(entry["options"], dict) else {}
+        summary = entry["summary"] if isinstance(entry["summary"], dict) else {}
         inputs = "；".join(
             f"{item['file']}（{item['sha256'][:SHORT_HASH]}）" if isinstance(item, dict) else str(item)
             for item in (entry["inputs"] if isinstance(entry["inputs"], list) else [entry["inputs"]])
         )
         console.print(
-            f"第 {entry['seq']} 条  {entry['at']}  操作人：{entry['operator']}  命令：{entry['command']}"
-            f"  哈希：{entry['hash'][:SHORT_HASH]}",
+            f"第 {entry['seq']} 条  {beijing(entry['at'])}  {entry['operator']}  {command_name(entry['command'])}"
+            f"  哈希 {entry['hash'][:SHORT_HASH]}",
             markup=False,
         )
-        if options:
-            console.print(f"    选项：{canonical_json(options)}", markup=False)
+        words = describe(entry["command"], given, summary)
+        if words:
+            console.print(f"    {words}", markup=False)
         if inputs:
             console.print(f"    输入文件：{inputs}", markup=False)
-        if entry["summary"]:
-            console.print(f"    摘要：{canonical_json(entry['summary'])}", markup=False)
     console.print(f"共 {len(entries)} 条记录；最新记录的哈希：{entries[-1]['hash']}", markup=False)
 
 
@@ -106,7 +106,7 @@ def accept(
 def backup(
     ctx: typer.Context,
     directory: Annotated[
-        Path, typer.Argument(help="备份文件存放的文件夹（不存在则创建）。", file_okay=False)
+        Path, typer.Argument(help="备份文件存放的文件夹（不存在则创建）。", file_okay=False, metavar="文件夹")
     ],
 ) -> None:
     """把 SQLite 数据库完整复制到文件夹中（文件名含时间，仅本人可读），并核验备份。"""
@@ -119,3 +119,32 @@ def backup(
         f"备份已核验：完整性检查通过，审计日志 {result.entries} 条记录完整。SHA-256：{result.sha256}",
         markup=False,
     )
+
+
+def restore(
+    ctx: typer.Context,
+    backup_file: Annotated[
+        Path, typer.Argument(help="要恢复的备份文件（qzzc backup 生成的 .db）。", metavar="备份文件")
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="恢复到哪个数据库文件（默认同 qzzc --db，即当前数据库）。", metavar="<文件>"
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="目标已有数据库时也替换（原数据库另存为“…-被替换-时间.db”）。")
+    ] = False,
+) -> None:
+    """用备份恢复数据库：先核验备份（完整性检查、审计核验），再放到原处；不会悄悄覆盖已有的数据库。"""
+    from qzzc.services.base import Context
+    from qzzc.services.restore import restore as restore_store
+
+    options = ctx.find_root().obj or {}
+    target = Context.create(db or options.get("db"), options.get("operator"))
+    result = restore_store(target, backup_file, force=force)
+    console = out()
+    console.print(f"已用备份 {result.backup.name} 恢复数据库：{result.target}", markup=False)
+    console.print(f"备份已核验：完整性检查通过，审计日志 {result.entries} 条记录完整。", markup=False)
+    if result.replaced is not None:
+        console.print(f"原数据库已另存为：{result.replaced}", markup=False)

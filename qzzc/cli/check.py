@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,11 +15,6 @@ if TYPE_CHECKING:
 TABLE_LIMIT = 200  # rows of the terminal table; --json and --export carry everyone
 
 app = typer.Typer(help="资格审查：逐条核对申报条件，人工认定需核实的结果。")
-
-
-class VerdictChoice(StrEnum):
-    eligible = "eligible"
-    ineligible = "ineligible"
 
 
 @app.callback(invoke_without_command=True)
@@ -120,10 +114,16 @@ def _print(result: CheckResult, export: Path | None) -> None:
 @app.command("settle")
 def settle(
     ctx: typer.Context,
-    id_number: Annotated[str, typer.Argument(help="申报人身份证号。")],
+    id_number: Annotated[
+        str, typer.Argument(help="申报人身份证号，或姓名（同名时须用身份证号）。", metavar="申报人")
+    ],
     verdict: Annotated[
-        VerdictChoice,
-        typer.Option("--verdict", help="认定结果：eligible（合格）或 ineligible（不合格）。"),
+        str,
+        typer.Option(
+            "--verdict",
+            help="认定结果：合格 或 不合格（也可写 eligible、ineligible）。",
+            metavar="<合格|不合格>",
+        ),
     ],
     reason: Annotated[str, typer.Option("--reason", help="认定理由（记入审查结果和审计日志）。")],
     committee: Annotated[
@@ -135,7 +135,7 @@ def settle(
     from qzzc.core.privacy import mask_id
     from qzzc.services.eligibility import settle as settle_verdict
 
-    result = settle_verdict(context(ctx), id_number, verdict.value, reason, committee)
+    result = settle_verdict(context(ctx), id_number, verdict, reason, committee)
     out().print(
         f"已认定：{result.name} {mask_id(result.id_number)}（第 {result.committee} 号评委会）"
         f"{VERDICT_ZH[result.computed_verdict]} → {VERDICT_ZH[result.verdict]}，理由：{result.reason}",

@@ -208,8 +208,10 @@ def _print_verify(outcome: VerifyOutcome, json_: bool) -> None:
 
 def replace(
     ctx: typer.Context,
-    meeting: Annotated[int, typer.Argument(help="会议编号（抽取专家时显示）。")],
-    id_number: Annotated[str, typer.Argument(help="不能出席的成员的身份证号。")],
+    meeting: Annotated[int, typer.Argument(help="会议编号（抽取专家时显示）。", metavar="会议编号")],
+    id_number: Annotated[
+        str, typer.Argument(help="不能出席的成员的身份证号或姓名（同名时须用身份证号）。", metavar="专家")
+    ],
     reason: Annotated[str | None, typer.Option("--reason", help="不能出席的原因，记入会议记录。")] = None,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:

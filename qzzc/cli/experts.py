@@ -15,7 +15,9 @@ app = typer.Typer(help="专家库：导入、查看评审专家。", no_args_is_
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="专家库表格（.xlsx、.xls 或 .csv）。", dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="专家库表格（.xlsx、.xls 或 .csv）。", dir_okay=False, metavar="文件")
+    ],
     sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个工作表）。")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入。")] = False,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,

@@ -42,7 +42,7 @@ def list_(ctx: typer.Context, json: JsonOption = False) -> None:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    seq: Annotated[int, typer.Argument(help="评委会序号（见 qzzc plan list）。")],
+    seq: Annotated[int, typer.Argument(help="评委会序号（见 qzzc plan list）。", metavar="序号")],
     json: JsonOption = False,
 ) -> None:
     """显示一个评委会的详细信息。"""

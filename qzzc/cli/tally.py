@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 def tally(
     ctx: typer.Context,
-    meeting: Annotated[int, typer.Argument(help="会议编号（抽取专家时给出）。", show_default=False)],
+    meeting: Annotated[
+        int, typer.Argument(help="会议编号（抽取专家时给出）。", show_default=False, metavar="会议编号")
+    ],
     attending: Annotated[
         int, typer.Option("--attending", help="出席会议的执行委员会委员人数。", show_default=False)
     ],
@@ -89,7 +91,7 @@ def _print_tally(result: TallyRecorded) -> None:
 
 def show_meeting(
     ctx: typer.Context,
-    meeting: Annotated[int, typer.Argument(help="会议编号。", show_default=False)],
+    meeting: Annotated[int, typer.Argument(help="会议编号。", show_default=False, metavar="会议编号")],
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出会议记录。")] = False,
     contacts: Annotated[bool, typer.Option("--contacts", help="显示专家联系电话（仅供内部使用）。")] = False,
 ) -> None:
@@ -187,9 +189,10 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
 
 def counts_template(
     ctx: typer.Context,
-    meeting: Annotated[int, typer.Argument(help="会议编号。", show_default=False)],
+    meeting: Annotated[int, typer.Argument(help="会议编号。", show_default=False, metavar="会议编号")],
     output: Annotated[
-        Path, typer.Argument(help="要生成的计票表（.xlsx）。", dir_okay=False, show_default=False)
+        Path,
+        typer.Argument(help="要生成的计票表（.xlsx）。", dir_okay=False, show_default=False, metavar="文件"),
     ],
 ) -> None:
     """生成某次会议的计票表：已填好本会议评审的全部申报人的身份证号和姓名，同意、不同意、弃权三列留空待填。"""

@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qzzc.core import draw as core
+from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
 from qzzc.core.titles import BANDS, level_of
@@ -629,6 +630,13 @@ def replace_member(
             raise QzzcError(f"会议 {meeting_id} 尚未抽取专家。")
         replacements = replacements_of(session, record)
         members, alternates = current_members(record, replacements)
+        if not looks_like_id(id_number):  # a member named by name (SPEC §13)
+            id_number = find_person(
+                id_number,
+                [(m["id_number"], m.get("name", "")) for m in members],
+                f"会议 {meeting_id} 执行委员会的现任成员",
+            )
+            options["id_number"] = mask_id(id_number)
         leaving = next((m for m in members if m["id_number"] == id_number), None)
         if leaving is None:
             raise QzzcError(

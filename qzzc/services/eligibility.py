@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, delete, select, text
 from sqlmodel import Session
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
+from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
@@ -36,6 +37,13 @@ from qzzc.store.models import Applicant, VerdictRecord
 
 FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
 SETTLE_VERDICTS = ("eligible", "ineligible")
+# --verdict in Chinese as well as English (SPEC §13).
+VERDICT_CHOICES = {
+    "合格": "eligible",
+    "不合格": "ineligible",
+    "eligible": "eligible",
+    "ineligible": "ineligible",
+}
 SETTLEMENT = ("settled", "settled_verdict", "settled_reason", "settled_at", "settled_by")
 
 
@@ -326,6 +334,7 @@ def settle(
     """
     id_number = id_number.strip().upper()
     reason = reason.strip()
+    verdict = VERDICT_CHOICES.get(verdict.strip(), verdict)
     if verdict not in SETTLE_VERDICTS:
         raise UsageError(f"认定结果应为 {' 或 '.join(SETTLE_VERDICTS)}，现为「{verdict}」")
     if not reason:
@@ -335,6 +344,14 @@ def settle(
     with job(ctx, "check settle", options) as current:
         session = current.session
         year = ctx.store.current_year(session)
+        if not looks_like_id(id_number):  # a name: the one applicant of that name (SPEC §13)
+            named = select(Applicant.id_number, Applicant.name).where(Applicant.year == year)
+            if committee is not None:
+                named = named.where(Applicant.committee_seq == committee)
+            where = f"第 {committee} 号评委会的申报人" if committee is not None else "本年度的申报人"
+            id_number = find_person(id_number, session.execute(named).tuples(), where)
+            masked = mask_id(id_number)
+            options["id_number"] = masked
         query = select(Applicant).where(Applicant.year == year, Applicant.id_number == id_number)
         if committee is not None:
             query = query.where(Applicant.committee_seq == committee)

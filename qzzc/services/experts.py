@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qzzc.core.expert_forms import EXPERT_FORM
+from qzzc.core.forms import ID_COLUMN
 from qzzc.core.privacy import mask_id, mask_phone
 from qzzc.errors import CellError
 from qzzc.services.base import Context, job, read_input
@@ -49,6 +50,14 @@ def _data_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def write_expert_template(path: Path) -> None:
+    """Writes the expert pool's blank form (SPEC §13) to ``path``: the headers of SPEC §6, an example
+    row, drop-down lists, the ID and phone columns as text, and the explanations."""
+    from qzzc.sheets.writer import write_template
+
+    write_template(path, EXPERT_FORM, "专家库")
+
+
 def import_experts(
     ctx: Context, path: Path, sheet: str | None = None, *, dry_run: bool = False
 ) -> ImportResult:
@@ -75,6 +84,17 @@ def import_experts(
         if identity is None:
             continue
         number = identity.number
+        if number == ID_COLUMN.example:  # the blank form's example row (qzzc template experts)
+            errors.append(
+                CellError(
+                    parsed.sheet,
+                    row.row,
+                    parsed.headers["id_number"],
+                    mask_id(number),
+                    "这是空白模板中的示例行，请删除后再导入",
+                )
+            )
+            continue
         if number in seen:
             errors.append(
                 CellError(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
+from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
     COUNTS_FORM,
@@ -340,7 +341,13 @@ def _absent_members(
             )
         return []
     by_id = {member["id_number"]: member for member in members}
-    wanted = [re.sub(r"\s+", "", value).upper() for value in absent]
+    people = [(member["id_number"], member.get("name", "")) for member in members]
+    wanted = [
+        re.sub(r"\s+", "", value).upper()
+        if looks_like_id(value)
+        else find_person(value, people, "本次会议的委员")
+        for value in absent
+    ]
     problems = []
     seen: set[str] = set()
     for value in wanted:
