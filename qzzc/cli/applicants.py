@@ -80,8 +80,7 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """列出已导入的申报人（表格中身份证号部分隐藏）。"""
-    from rich.table import Table
-
+    from qzzc.cli.tables import table as make_table
     from qzzc.core.privacy import mask_id
     from qzzc.services.applicants import list_applicants
 
@@ -90,9 +89,10 @@ def list_(
         emit_json(applicants)
         return
     verdicts = {"eligible": "合格", "ineligible": "不合格", "review": "需人工核实", None: "未审查"}
-    table = Table(title=f"申报人员（共 {len(applicants)} 人）")
-    for header in ("评委会", "姓名", "身份证号", "工作单位", "申报资格", "申报专业", "资格审查", "评审结果"):
-        table.add_column(header, overflow="fold")
+    table = make_table(
+        f"申报人员（共 {len(applicants)} 人）",
+        ("评委会", "姓名", "身份证号", "工作单位", "申报资格", "申报专业", "资格审查", "评审结果"),
+    )
     for item in applicants:
         table.add_row(
             str(item["committee"]),

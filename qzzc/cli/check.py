@@ -48,9 +48,9 @@ def check(
 
 
 def _print(result: CheckResult, export: Path | None) -> None:
-    from rich.table import Table
     from rich.text import Text
 
+    from qzzc.cli.tables import table as make_table
     from qzzc.core.eligibility import VERDICT_ZH
     from qzzc.core.privacy import mask_id
     from qzzc.core.rules import RULE_TITLE
@@ -86,9 +86,10 @@ def _print(result: CheckResult, export: Path | None) -> None:
             )
     failed = result.not_passed
     if failed:
-        table = Table(title=f"未通过资格审查的申报人（{len(failed)} 人）")
-        for header in ("评委会", "姓名", "身份证号", "申报资格", "审查结果", "原因"):
-            table.add_column(header, overflow="fold")
+        table = make_table(
+            f"未通过资格审查的申报人（{len(failed)} 人）",
+            ("评委会", "姓名", "身份证号", "申报资格", "审查结果", "原因"),
+        )
         for item in failed[:TABLE_LIMIT]:
             verdict = VERDICT_ZH[item.verdict] + ("（人工认定）" if item.settled else "")
             reasons = "\n".join(f"{reason['rule']}：{reason['message']}" for reason in item.reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,7 +72,8 @@ def _console(stderr: bool) -> Console:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
+    # A terminal's width, or the one COLUMNS gives; piped to a file, tables are drawn wide.
+    width = None if stream.isatty() or os.environ.get("COLUMNS", "").isdigit() else 200
     # markup=False: names and units from spreadsheets may hold "[bold]…" and must print as written.
     return Console(file=stream, highlight=False, markup=False, soft_wrap=True, width=width)
 

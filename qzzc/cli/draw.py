@@ -109,8 +109,7 @@ def draw_experts(
 
 
 def _print_draw(result: DrawOutcome) -> None:
-    from rich.table import Table
-
+    from qzzc.cli.tables import table as make_table
     from qzzc.core.draw import describe_exclusions
     from qzzc.core.privacy import mask_id
 
@@ -136,9 +135,9 @@ def _print_draw(result: DrawOutcome) -> None:
     for title, people in (("执行委员会成员", result.members), ("候补专家（按顺序替补）", result.alternates)):
         if not people:
             continue
-        table = Table(title=f"{title}（{len(people)} 人）")
-        for header in ("序号", "姓名", "工作单位", "专业", "身份证号", "排序码"):
-            table.add_column(header, overflow="fold")
+        table = make_table(
+            f"{title}（{len(people)} 人）", ("序号", "姓名", "工作单位", "专业", "身份证号", "排序码")
+        )
         for place, drawn in enumerate(people, start=1):
             c = drawn.candidate
             table.add_row(

@@ -54,8 +54,7 @@ def list_(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本使用）。")] = False,
 ) -> None:
     """列出专家库中的专家（表格中身份证号和电话只显示部分）。"""
-    from rich.table import Table
-
+    from qzzc.cli.tables import table as make_table
     from qzzc.core.privacy import mask_id
     from qzzc.services.experts import list_experts
 
@@ -64,19 +63,20 @@ def list_(
         emit_json([expert.as_json() for expert in experts])
         return
     where = f"第 {committee} 号评委会" if committee is not None else "专家库"
-    table = Table(title=f"{where}专家（共 {len(experts)} 人）")
-    for header in (
-        "姓名",
-        "身份证号",
-        "工作单位",
-        "专业",
-        "职称",
-        "职称级别",
-        "联系电话",
-        "状态",
-        "所属评委会",
-    ):
-        table.add_column(header, overflow="fold")
+    table = make_table(
+        f"{where}专家（共 {len(experts)} 人）",
+        (
+            "姓名",
+            "身份证号",
+            "工作单位",
+            "专业",
+            "职称",
+            "职称级别",
+            "联系电话",
+            "状态",
+            "所属评委会",
+        ),
+    )
     for e in experts:
         table.add_row(
             e.name,

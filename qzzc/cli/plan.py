@@ -16,17 +16,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供�
 @app.command("list")
 def list_(ctx: typer.Context, json: JsonOption = False) -> None:
     """列出年度计划中的全部评委会。"""
-    from rich.table import Table
-
+    from qzzc.cli.tables import table as make_table
     from qzzc.services.plan import list_committees
 
     committees = list_committees(context(ctx))
     if json:
         emit_json([committee.as_dict() for committee in committees])
         return
-    table = Table(title=f"评审计划（共 {len(committees)} 个评委会）")
-    for header in ("序号", "评委会", "评审", "推荐", "评审时间", "材料接收"):
-        table.add_column(header, overflow="fold")
+    table = make_table(
+        f"评审计划（共 {len(committees)} 个评委会）",
+        ("序号", "评委会", "评审", "推荐", "评审时间", "材料接收"),
+        whole={"序号"},
+    )
     for committee in committees:
         table.add_row(
             str(committee.seq),

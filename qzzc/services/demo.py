@@ -34,7 +34,10 @@ ABSENT = 1
 PLACE = "衢州市住房和城乡建设局三楼会议室"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱江尹薛闫段雷侯龙史"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁博文亮晨"
+# Given-name characters as Chinese readers expect them of men and of women, so that a name and the
+# sex its ID number gives agree (谢桂艳 is a woman's name).
+GIVEN_MALE = "伟强磊军洋勇杰涛明超刚平华彬鹏辉斌宇浩凯健俊帆帅旭宁博文亮晨建国峰林志"
+GIVEN_FEMALE = "芳娜敏静丽艳娟秀霞桂英玉萍红娥玲芬燕婷雪慧琳洁颖倩莉晶"
 REGION_CODES = {
     "市本级": "330802",
     "柯城区": "330802",
@@ -67,10 +70,11 @@ class _People:
         self.used: set[str] = set()
         self.names: set[str] = set()
 
-    def name(self) -> str:
+    def name(self, female: bool) -> str:
+        given = GIVEN_FEMALE if female else GIVEN_MALE
         while True:
             name = self.rng.choice(SURNAMES) + "".join(
-                self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2)))
+                self.rng.choice(given) for _ in range(self.rng.choice((1, 2)))
             )
             if name not in self.names:
                 self.names.add(name)
@@ -99,7 +103,7 @@ def _applicant(people: _People, unit: str, **changes: object) -> dict[str, objec
     title = str(changes.get("申报资格", "工程师"))
     education = "研究生" if title == "高级工程师" else rng.choice(("本科", "本科", "本科", "大专"))
     row: dict[str, object] = {
-        "姓名": people.name(),
+        "姓名": people.name(female),
         "身份证号码": people.id_number(region, rng.randint(1975, 1995), female),
         "单位名称": unit,
         "单位性质": "企业",
@@ -211,9 +215,10 @@ def sample_experts(rng: random.Random) -> list[dict[str, object]]:
     experts = []
     for index in range(40):
         senior = rng.random() < 0.3
+        female = rng.random() < 0.4
         experts.append({
-            "姓名": people.name(),
-            "身份证号": people.id_number("市本级", rng.randint(1960, 1980), rng.random() < 0.4),
+            "姓名": people.name(female),
+            "身份证号": people.id_number("市本级", rng.randint(1960, 1980), female),
             "工作单位": units[index % len(units)],
             "所在地区": rng.choice(("市本级", "柯城区", "衢江区", "龙游县", "江山市")),
             "专业": "、".join(rng.sample(specialties, rng.choice((1, 2)))),

@@ -349,7 +349,7 @@ def settle(
             if committee is not None:
                 named = named.where(Applicant.committee_seq == committee)
             where = f"第 {committee} 号评委会的申报人" if committee is not None else "本年度的申报人"
-            id_number = find_person(id_number, session.execute(named).tuples(), where)
+            id_number = find_person(id_number, session.connection().execute(named).all(), where)
             masked = mask_id(id_number)
             options["id_number"] = masked
         query = select(Applicant).where(Applicant.year == year, Applicant.id_number == id_number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from qzzc.core.audit import GENESIS, canonical_json
+from qzzc.core.audit import GENESIS
 
 
 def test_audit_lists_entries_as_json(cli_initialised):
@@ -38,19 +38,19 @@ def test_the_operator_is_recorded(cli, tmp_path):
 
 
 def test_audit_lists_entries_one_block_each(cli_initialised, tmp_path):
+    from qzzc.core.audit_words import beijing
+
     assert cli_initialised("backup", str(tmp_path / "b")).exit_code == 0
     result = cli_initialised("--operator", "王五", "audit")
     assert result.exit_code == 0, result.stderr
     init, made = json.loads(cli_initialised("audit", "--json").stdout)
     plan, rules = init["inputs"]
     assert result.stdout.splitlines() == [
-        f"第 1 条  {init['at']}  操作人：{init['operator']}  命令：init  哈希：{init['hash'][:12]}",
-        '    选项：{"plan":"plan2021.csv","rules":"rules2021.toml","year":2021}',
+        f"第 1 条  {beijing(init['at'])}  {init['operator']}  初始化（init）  哈希 {init['hash'][:12]}",
+        "    载入 2021 年度评审计划（25 个评委会，新增 25，变更 0）和规则",
         f"    输入文件：plan2021.csv（{plan['sha256'][:12]}）；rules2021.toml（{rules['sha256'][:12]}）",
-        f"    摘要：{canonical_json(init['summary'])}",
-        f"第 2 条  {made['at']}  操作人：{made['operator']}  命令：backup  哈希：{made['hash'][:12]}",
-        f'    选项：{{"directory":"{tmp_path / "b"}"}}',
-        f"    摘要：{canonical_json(made['summary'])}",
+        f"第 2 条  {beijing(made['at'])}  {made['operator']}  备份（backup）  哈希 {made['hash'][:12]}",
+        f"    备份为 {made['summary']['file']}（审计记录 1 条），文件 SHA-256 {made['summary']['sha256'][:16]}…",
         f"共 2 条记录；最新记录的哈希：{made['hash']}",
     ]
 
