@@ -336,7 +336,7 @@ def settle(
     reason = reason.strip()
     verdict = VERDICT_CHOICES.get(verdict.strip(), verdict)
     if verdict not in SETTLE_VERDICTS:
-        raise UsageError(f"认定结果应为 {' 或 '.join(SETTLE_VERDICTS)}，现为「{verdict}」")
+        raise UsageError(f"认定结果（--verdict）应为 合格 或 不合格，现为「{verdict}」")
     if not reason:
         raise UsageError("请用 --reason 写明人工认定的理由")
     masked = mask_id(id_number)

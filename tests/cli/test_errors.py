@@ -14,7 +14,7 @@ def test_usage_error_exits_2(cli):
 def test_usage_errors_are_chinese(cli):
     result = cli("plan", "show", "abc")
     assert result.exit_code == 2
-    assert result.stderr == "错误：命令用法有误：seq 的值无效：应为整数\n用 `qzzc plan show -h` 查看帮助。\n"
+    assert result.stderr == "错误：命令用法有误：序号 的值无效：应为整数\n用 `qzzc plan show -h` 查看帮助。\n"
 
 
 def test_unknown_command_suggests(cli):

@@ -53,9 +53,14 @@ def test_a_missing_argument_is_named_in_chinese():
 
 
 def test_shell_completion_is_offered():
-    result = run_cli("--show-completion", "bash")
-    assert result.exit_code == 0
-    assert "_qzzc_completion" in result.stdout or "complete" in result.stdout
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "qzzc", "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "_QZZC_COMPLETE=complete_bash" in result.stdout
 
 
 @pytest.fixture
