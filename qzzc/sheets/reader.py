@@ -27,6 +27,7 @@ HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 200_000  # rows of a sheet, unless QZZC_MAX_ROWS says otherwise
 MAX_COLUMNS = 200
 READ_SECONDS = 30  # a workbook's native parse, plus a second per 100 KB
+_CHILD = ("-m", "qzzc.sheets.native")  # the interpreter's arguments that run the native parse
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -134,8 +135,7 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH")))),
            "RUST_BACKTRACE": "0"}  # fmt: skip
-    command = [sys.executable, "-m", "qzzc.sheets.native", filename, sheet or "", str(max_rows()),
-               str(MAX_COLUMNS)]  # fmt: skip
+    command = [sys.executable, *_CHILD, filename, sheet or "", str(max_rows()), str(MAX_COLUMNS)]
     child = subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
     )
@@ -174,6 +174,10 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
         raise SheetError(message)
     if not ended:
         where = f"{filename} 的工作表「{visible(name)}」" if name != filename else f"{filename} "
+        extent = _xlsx_extent(data, name) if data.startswith(_ZIP) and name != filename else None
+        if extent is not None:
+            last_row, first_column, last_column = extent
+            _check_extent(where, last_row, first_column, last_column, max_rows(), MAX_COLUMNS)
         if timed_out.is_set():
             raise SheetError(
                 f"{where}读取超时（{seconds} 秒仍未读完）：文件可能已损坏。"
@@ -232,22 +236,79 @@ def sheet_rows(
     if start is None or end is None:
         return iter(())
     where = f"{filename} 的工作表「{visible(name)}」"
-    if end[0] + 1 > row_limit:
-        raise SheetError(
-            f"{where}的数据一直延伸到第 {end[0] + 1:,} 行，超过 {row_limit:,} 行的上限，未读取。"
-            "请删除表格下方多余的行（或把数据分成几个文件导入）；确需更多行时可设置环境变量 QZZC_MAX_ROWS"
-        )
-    if end[1] - start[1] + 1 > column_limit:
-        raise SheetError(
-            f"{where}的数据有 {end[1] - start[1] + 1:,} 列（{column_name(start[1])} 列到 "
-            f"{column_name(end[1])} 列），超过 {column_limit} 列的上限，未读取。请删除表格右侧多余的列"
-        )
+    _check_extent(where, end[0] + 1, start[1], end[1], row_limit, column_limit)
     # iter_rows gives every row from row 1 (the rows above the data empty), each as wide as the
     # data: row by row, never a second dense grid.
     return _rows(found.iter_rows(), where)
 
 
 _INTERRUPTS = (KeyboardInterrupt, SystemExit)
+
+
+def _check_extent(
+    where: str, last_row: int, first_column: int, last_column: int, row_limit: int, column_limit: int
+) -> None:
+    """Raises ``SheetError`` when data reaches row ``last_row`` (1-based) beyond ``row_limit``, or
+    spans columns ``first_column`` to ``last_column`` (0-based) wider than ``column_limit``."""
+    if last_row > row_limit:
+        raise SheetError(
+            f"{where}的数据一直延伸到第 {last_row:,} 行，超过 {row_limit:,} 行的上限，未读取。"
+            "请删除表格下方多余的行（或把数据分成几个文件导入）；确需更多行时可设置环境变量 QZZC_MAX_ROWS"
+        )
+    if last_column - first_column + 1 > column_limit:
+        raise SheetError(
+            f"{where}的数据有 {last_column - first_column + 1:,} 列（{column_name(first_column)} 列到 "
+            f"{column_name(last_column)} 列），超过 {column_limit} 列的上限，未读取。请删除表格右侧多余的列"
+        )
+
+
+_CELL_REF = re.compile(rb"<(?:[A-Za-z]+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_SCAN_BYTES = 256 << 20  # of a sheet's XML, at most, when looking for why its parse failed
+
+
+def _xlsx_extent(data: bytes, sheet: str) -> tuple[int, int, int] | None:
+    """(last row, first column, last column) of the cells a workbook's sheet XML names, read
+    after the native parse of that sheet failed, to tell a sheet too large from a damaged one;
+    None when the XML cannot be found or holds no cell."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            ids = {
+                html.unescape(found.group(1)): found.group(2)
+                for element in re.findall(r"<(?:\w+:)?sheet\s[^>]*>", book)
+                if (found := re.search(r'\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', element))
+            }
+            targets = {
+                found.group(1): found.group(2)
+                for element in re.findall(r"<Relationship\s[^>]*>", rels)
+                if (found := re.search(r'\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', element))
+            }
+            target = targets.get(ids.get(sheet, ""), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            last_row, first_column, last_column, read, tail = 0, 1 << 20, -1, 0, b""
+            with archive.open(part) as stream:
+                while read < _SCAN_BYTES and (chunk := stream.read(1 << 20)):
+                    read += len(chunk)
+                    text = tail + chunk
+                    for letters, digits in _CELL_REF.findall(text):
+                        column = _column_index(letters)
+                        last_row = max(last_row, int(digits))
+                        first_column, last_column = min(first_column, column), max(last_column, column)
+                    tail = text[-64:]  # a reference cut by the chunk is found whole next time
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError):
+        return None
+    return (last_row, first_column, last_column) if last_column >= 0 else None
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
 
 
 def _rows(rows: Iterator[list[Any]], where: str) -> Iterator[list[Any]]:
@@ -529,7 +590,7 @@ _BLANK = object()
 def _shown(raw: Any, column: Column) -> str:
     """The cell as an error message may show it: masked when personal, cut when long, hidden
     characters as □."""
-    shown = visible(parse_text(raw))
+    shown = parse_text(visible(raw) if raw.__class__ is str else raw)
     if column.sensitive is not None:
         return column.sensitive(shown)
     return shown[:40] + "…" if len(shown) > 40 else shown
