@@ -28,7 +28,7 @@ from qzzc.core.tally import COUNTS_FORM
 from qzzc.sheets import reader
 from qzzc.sheets.reader import SheetError, read_sheet
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "libreoffice.xls"
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "applicants.xls"
 OOM_AT = {4069: 125}  # a count that makes calamine allocate 3.7 TB: "memory allocation … failed", abort
 PANIC_AT = {2556: 168}  # an index out of range: pyo3's PanicException (not an Exception)
 RUNAWAY_AT = {6769: 47, 5931: 146}  # a loop that allocates without end
@@ -179,7 +179,7 @@ def test_a_native_reader_that_never_answers_is_stopped(refused, monkeypatch):
     monkeypatch.setattr(reader, "_CHILD", ("-c", "import time; time.sleep(60)"))
     start = time.perf_counter()
     assert refused("import", str(FIXTURE), "-c", "3") == (
-        f"错误：libreoffice.xls 读取超时（1 秒仍未读完）：文件可能已损坏。{DAMAGED}\n"
+        f"错误：applicants.xls 读取超时（1 秒仍未读完）：文件可能已损坏。{DAMAGED}\n"
     )
     assert time.perf_counter() - start < 10
 
@@ -230,7 +230,7 @@ def test_rows_beyond_qzzc_max_rows_are_refused(refused, tmp_path, monkeypatch):
         "确需更多行时可设置环境变量 QZZC_MAX_ROWS\n"
     )
     assert refused("import", str(FIXTURE), "-c", "3") == (
-        "错误：libreoffice.xls 的工作表「申报人员」的数据一直延伸到第 13 行，超过 10 行的上限，未读取。"
+        "错误：applicants.xls 的工作表「申报人员」的数据一直延伸到第 13 行，超过 10 行的上限，未读取。"
         "请删除表格下方多余的行（或把数据分成几个文件导入）；确需更多行时可设置环境变量 QZZC_MAX_ROWS\n"
     )
     monkeypatch.setenv("QZZC_MAX_ROWS", "13")
