@@ -563,13 +563,17 @@ def _hidden_cells(distinct: Iterable[Any]) -> dict[Any, _Refused]:
     texts = [key for key in distinct if key.__class__ is str]
     if not texts or not _HIDDEN.search("\t".join(texts)):
         return {}
-    refused = {}
-    for text in texts:
-        found = _HIDDEN.search(text)
-        if found:
-            kind = next(name for pattern, name in _KINDS if pattern.match(found.group()))
-            refused[text] = _Refused(f"含有{kind}（U+{ord(found.group()):04X}），请删除后重新导入")
-    return refused
+    return {text: _Refused(reason) for text in texts if (reason := hidden_character(text))}
+
+
+def hidden_character(text: str) -> str | None:
+    """Why ``text`` is refused for the first control, bidi or zero-width character it holds
+    (``含有控制字符（U+001B），请删除后重新导入``), or None when it holds none."""
+    found = _HIDDEN.search(text)
+    if found is None:
+        return None
+    kind = next(name for pattern, name in _KINDS if pattern.match(found.group()))
+    return f"含有{kind}（U+{ord(found.group()):04X}），请删除后重新导入"
 
 
 def visible(text: str) -> str:
