@@ -173,8 +173,9 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
     if message is not None:
         raise SheetError(message)
     if not ended:
-        where = f"{filename} 的工作表「{visible(name)}」" if name != filename else f"{filename} "
-        extent = _xlsx_extent(data, name) if data.startswith(_ZIP) and name != filename else None
+        known = bool(names)  # the child named the sheet before it parsed it
+        where = f"{filename} 的工作表「{visible(name)}」" if known else f"{filename} "
+        extent = _xlsx_extent(data, name) if data.startswith(_ZIP) and known else None
         if extent is not None:
             last_row, first_column, last_column = extent
             _check_extent(where, last_row, first_column, last_column, max_rows(), MAX_COLUMNS)

@@ -461,3 +461,20 @@ def test_a_million_rows_are_refused_fast_under_a_memory_limit(tmp_path, suffix):
     )
     assert (done.returncode, done.stderr.split("的上限")[0]) == (1, f"错误：{where}")
     assert seconds < 10
+
+
+def test_rows_keep_their_excel_numbers_when_the_data_starts_lower_and_further_right(tmp_path):
+    """iter_rows gives the rows from row 1 on; a table at C5 has its first data row at 6."""
+    from qzzc.sheets.reader import column_name
+
+    rows = [list(FORM_HEADERS), *([row[h] for h in FORM_HEADERS] for row in many_form_rows(2))]
+    xml = "".join(
+        f'<row r="{number}">'
+        + "".join(text_cell(f"{column_name(index + 2)}{number}", value) for index, value in enumerate(row))
+        + "</row>"
+        for number, row in enumerate(rows, start=5)
+    )
+    path = tmp_path / "单位.xlsx"
+    path.write_bytes(xlsx(xml))
+    parsed = read_sheet(path.read_bytes(), path.name, APPLICANT_FORM)
+    assert (parsed.errors, [row.row for row in parsed.rows]) == ([], [6, 7])
