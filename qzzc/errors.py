@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+MAX_LISTED_ERRORS = 1_000  # a file whose ID column Excel turned to numbers can have 100,000 bad cells
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -58,6 +60,12 @@ class UnknownCommittee(QzzcError):
 
 class NotFound(QzzcError):
     """A named thing (a meeting, an applicant) is not in the store."""
+
+
+def first_errors(errors: list[CellError], unlisted: int = 0) -> tuple[list[CellError], int]:
+    """Returns the first ``MAX_LISTED_ERRORS`` of ``errors`` (in their order) and the count of
+    all of them, ``unlisted`` more counted but not given."""
+    return errors[:MAX_LISTED_ERRORS], len(errors) + unlisted
 
 
 class ConfigError(QzzcError):
@@ -110,18 +118,20 @@ class CellError:
 
 @dataclass
 class BadInput(QzzcError):
-    """A file was refused because of bad cells; every one is listed, and nothing was written."""
+    """A file was refused because of bad cells; the first ``MAX_LISTED_ERRORS`` are listed, then
+    the count of the rest (``total`` counts every one, listed or not), and nothing was written."""
 
     errors: list[CellError] = field(default_factory=list)
     summary: str = "文件有误"
-
-    shown: int = 200  # a file whose ID column Excel turned to numbers can have 100,000 bad cells
+    total: int = 0  # every bad cell; at least len(errors)
 
     def __post_init__(self) -> None:
-        lines = [f"{self.summary}，共 {len(self.errors)} 处，未写入任何数据："]
-        lines += [f"  {error.describe()}" for error in self.errors[: self.shown]]
-        if len(self.errors) > self.shown:
-            lines.append(f"  ……另有 {len(self.errors) - self.shown} 处未列出；加 --json 可得到全部错误")
+        total = max(self.total, len(self.errors))
+        listed = self.errors[:MAX_LISTED_ERRORS]
+        lines = [f"{self.summary}，共 {total} 处，未写入任何数据："]
+        lines += [f"  {error.describe()}" for error in listed]
+        if total > len(listed):
+            lines.append(f"  ……另有 {total - len(listed)} 处错误未列出；请先改正以上各处，再导入")
         QzzcError.__init__(self, "\n".join(lines))
 
     def __str__(self) -> str:

@@ -7,6 +7,12 @@ junk), runs the command on a fresh copy of an initialised store and asserts: exi
 traceback and no internal error, and a refusal (exit 1) writes nothing (the audit entries and
 ``audit verify`` unchanged).
 
+A CSV case may also be mutated as text (a stray quote, another delimiter, another encoding, bare
+carriage returns, a row 300 columns wide, a BOM or a control character inside). An ``.xls`` target
+starts from a file LibreOffice wrote (``tests/fixtures``; ``soffice --headless --convert-to xls``
+of the same grid), whose bytes are mutated, four of them at a time among others: the way
+python-calamine was found to abort the process (``tests/sheets/test_hostile.py``).
+
 ``QZZC_FUZZ_N`` sets the cases per target (default 24; run a few hundred locally:
 ``QZZC_FUZZ_N=300 .venv/bin/python -m pytest tests/test_fuzz.py -s``). ``QZZC_FUZZ_SEED`` varies them.
 """
@@ -46,6 +52,7 @@ class Target:
     args: Callable[[Path], list[str]]  # the command line for an input file
     seed: Callable[[], tuple[str, list[list[Any]]]]  # (".csv" or ".xlsx", header row + rows)
     store: Callable[[Path], None] = lambda db: None  # readies an initialised store for the command
+    fixture: str | None = None  # a committed .xls of the seed's grid, mutated as bytes only
 
 
 def _plan_seed() -> tuple[str, list[list[Any]]]:
@@ -139,7 +146,11 @@ TARGETS = (
     Target("draw-experts --conflicts", lambda path: [*DRAW, "--conflicts", str(path)], _conflicts_seed, _pool_store),
     Target("tally --counts csv", lambda path: [*TALLY, "--counts", str(path)], _counts_seed(".csv"), _meeting_store),
     Target("tally --counts xlsx", lambda path: [*TALLY, "--counts", str(path)], _counts_seed(".xlsx"), _meeting_store),
+    Target("import xls", lambda path: ["import", str(path), "--committee", "3"], _applicants_seed(".xls"), fixture="applicants.xls"),
+    Target("experts import xls", lambda path: ["experts", "import", str(path)], _experts_seed(".xls"), fixture="experts.xls"),
+    Target("tally --counts xls", lambda path: [*TALLY, "--counts", str(path)], _counts_seed(".xls"), _meeting_store, "counts.xls"),
 )  # fmt: skip
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 # -- making the cases -------------------------------------------------------------------------
@@ -161,8 +172,18 @@ def _write(suffix: str, grid: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def _mutate(rng: random.Random, suffix: str, grid: list[list[Any]]) -> tuple[str, bytes]:
+CSV_TEXT = ("quote", "delimiter", "encoding", "carriage", "wide", "bom", "control")
+
+
+def _mutate(rng: random.Random, target: Target) -> tuple[str, bytes]:
     """Returns how the case was made and its bytes."""
+    suffix, grid = target.seed()
+    if target.fixture is not None:
+        how = rng.choice(("bytes4", "bytes4", "flip", "truncate", "insert"))
+        return how, _mutate_bytes(rng, how, bytearray((FIXTURES / target.fixture).read_bytes()))
+    if suffix == ".csv" and rng.random() < 0.4:
+        how = rng.choice(CSV_TEXT)
+        return how, _mutate_csv(rng, how, _write(suffix, grid).decode("utf-8"))
     grid = [list(row) for row in grid]
     how = rng.choice(("cell", "cell", "cells", "flip", "truncate", "insert", "cell+flip"))
     if how.startswith("cell"):
@@ -173,16 +194,42 @@ def _mutate(rng: random.Random, suffix: str, grid: list[list[Any]]) -> tuple[str
             if suffix == ".xlsx" and isinstance(value, str) and any(c in value for c in XLSX_ILLEGAL):
                 value = value.replace("\x00", "")
             grid[row][column] = value
-    data = bytearray(_write(suffix, grid))
+    return how, _mutate_bytes(rng, how, bytearray(_write(suffix, grid)))
+
+
+def _mutate_bytes(rng: random.Random, how: str, data: bytearray) -> bytes:
     if how in ("flip", "cell+flip"):
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    elif how == "bytes4":
+        for _ in range(4):
+            data[rng.randrange(len(data))] = rng.randrange(256)
     elif how == "truncate":
         del data[rng.randrange(len(data)) :]
     elif how == "insert":
         at = rng.randrange(len(data) + 1)
         data[at:at] = rng.randbytes(rng.randint(1, 64))
-    return how, bytes(data)
+    return bytes(data)
+
+
+def _mutate_csv(rng: random.Random, how: str, text: str) -> bytes:
+    """A CSV file mutated as text, the ways files from many units go wrong."""
+    at = rng.randrange(len(text) + 1)
+    if how == "quote":
+        text = text[:at] + '"' + text[at:]
+    elif how == "delimiter":
+        text = text.replace(",", rng.choice([";", "\t", "，", "|"]))
+    elif how == "encoding":
+        return text.encode(rng.choice(["gb18030", "utf-16", "big5", "latin-1"]), errors="replace")
+    elif how == "carriage":
+        text = text.replace("\n", rng.choice(["\r", "\r\r\n", "\n\n"]))
+    elif how == "wide":
+        text += "x" + "," * rng.choice([199, 200, 300]) + "y\n"
+    elif how == "bom":
+        text = text[:at] + "\ufeff" + text[at:]
+    elif how == "control":
+        text = text[:at] + rng.choice(["\x1b[2J", "\u202e", "\u200b", "\x07", "\x85", "\x00"]) + text[at:]
+    return text.encode("utf-8")
 
 
 # -- running them -----------------------------------------------------------------------------
@@ -211,16 +258,19 @@ def _entries(db: Path) -> list[tuple]:
 def test_mutated_input_never_breaks_a_command(target, tmp_path):
     template = _template(target, tmp_path)
     unmutated = tmp_path / f"unmutated{target.seed()[0]}"
-    unmutated.write_bytes(_write(*target.seed()))
+    if target.fixture is not None:
+        unmutated.write_bytes((FIXTURES / target.fixture).read_bytes())
+    else:
+        unmutated.write_bytes(_write(*target.seed()))
     shutil.copy(template, tmp_path / "unmutated.db")
     accepted = run_cli("--db", str(tmp_path / "unmutated.db"), *target.args(unmutated))
     assert accepted.exit_code == 0, f"the seed file itself is refused: {accepted.stderr}"
     rng = random.Random(f"{SEED}:{target.name}")
-    suffix, grid = target.seed()
+    suffix = target.seed()[0]
     before = _entries(template)
     outcomes: Counter[tuple[str, int]] = Counter()
     for number in range(CASES):
-        how, data = _mutate(rng, suffix, grid)
+        how, data = _mutate(rng, target)
         path = tmp_path / f"case{number}{suffix}"
         path.write_bytes(data)
         db = tmp_path / f"case{number}.db"

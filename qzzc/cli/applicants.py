@@ -37,7 +37,7 @@ def import_(
     if json:
         emit_json(result.as_dict())
     if result.errors:
-        raise BadInput(result.errors, summary=f"{file.name} 有误")
+        raise BadInput(result.errors, summary=f"{file.name} 有误", total=result.errors_total)
     if json:
         return
     console = out()

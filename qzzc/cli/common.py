@@ -51,6 +51,7 @@ def import_report(json_: bool) -> Iterator[None]:
                     "errors": [
                         {"sheet": None, "row": None, "column": None, "value": None, "message": error.message}
                     ],
+                    "errors_total": 1,
                     "ignored_columns": [],
                 }
             )

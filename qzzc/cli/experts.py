@@ -31,7 +31,7 @@ def import_(
     if json_:
         emit_json(result.as_json())
     if result.errors:
-        raise BadInput(result.errors, summary=f"{file.name} 有误")
+        raise BadInput(result.errors, summary=f"{file.name} 有误", total=result.errors_total)
     if json_:
         return
     if result.ignored_columns:

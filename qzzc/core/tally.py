@@ -18,7 +18,7 @@ from qzzc.core.forms import Column
 from qzzc.core.ids import LOST_DIGITS
 from qzzc.core.privacy import mask_id
 from qzzc.core.text import squeeze
-from qzzc.errors import CellError, QzzcError
+from qzzc.errors import MAX_LISTED_ERRORS, CellError, QzzcError
 
 RECOMMEND = "推荐"
 
@@ -239,9 +239,15 @@ def match_rows(
 
 
 def describe_refusal(
-    label: str, matched: Matched, read_errors: Sequence[CellError], names: Mapping[str, str]
+    label: str,
+    matched: Matched,
+    read_errors: Sequence[CellError],
+    names: Mapping[str, str],
+    unlisted: int = 0,
 ) -> list[str]:
-    """The lines that tell a clerk everything wrong with one counts file (``label`` names it)."""
+    """The lines that tell a clerk everything wrong with one counts file (``label`` names it):
+    the first ``MAX_LISTED_ERRORS``, then the count of the rest (``unlisted`` bad cells the
+    reader counted without giving them)."""
     errors = sorted([*read_errors, *matched.errors], key=lambda error: error.row)
     lines = [f"  {error.describe()}" for error in errors]
     lines += [
@@ -249,7 +255,11 @@ def describe_refusal(
     ]
     if not lines:
         return []
-    return [f"{label}有误，共 {len(lines)} 处：", *lines]
+    total = len(lines) + unlisted
+    head = [f"{label}有误，共 {total} 处：", *lines[:MAX_LISTED_ERRORS]]
+    if total > MAX_LISTED_ERRORS:
+        head.append(f"  ……另有 {total - MAX_LISTED_ERRORS} 处错误未列出；请先改正以上各处")
+    return head
 
 
 def differences(

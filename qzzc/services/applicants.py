@@ -24,7 +24,7 @@ from qzzc.core.ids import IdNumber, age_problem
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import EligibilityRules, place_specialty, thresholds_from
-from qzzc.errors import CellError
+from qzzc.errors import CellError, first_errors
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
 from qzzc.sheets.reader import ParsedRow, read_sheet
@@ -44,9 +44,10 @@ class ImportResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # the first MAX_LISTED_ERRORS
     ignored_columns: list[str] = field(default_factory=list)
     stale_settlements: int = 0
+    errors_total: int = 0  # every error, listed or not
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -56,6 +57,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [error.as_dict() for error in self.errors],
+            "errors_total": self.errors_total,
             "ignored_columns": self.ignored_columns,
         }
 
@@ -85,10 +87,13 @@ def import_applicants(
     result = ImportResult(
         committee_seq, parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run
     )
-    result.errors = sorted(
-        parsed.errors
-        + _check_rows(parsed.rows, parsed.sheet, parsed.headers, committee, others, rules, year),
-        key=lambda error: (error.row, FIELD_ORDER.get(error.column, 99)),
+    result.errors, result.errors_total = first_errors(
+        sorted(
+            parsed.errors
+            + _check_rows(parsed.rows, parsed.sheet, parsed.headers, committee, others, rules, year),
+            key=lambda error: (error.row, FIELD_ORDER.get(error.column, 99)),
+        ),
+        parsed.errors_total - len(parsed.errors),
     )
     if result.errors:
         return result

@@ -405,9 +405,9 @@ def read_conflicts(data: bytes, filename: str) -> list[ConflictRow]:
     from qzzc.errors import BadInput
     from qzzc.sheets.reader import read_sheet
 
-    parsed = read_sheet(data, filename, CONFLICT_FORM)
+    parsed = read_sheet(data, filename, CONFLICT_FORM, choose_sheet=False)
     if parsed.errors:
-        raise BadInput(parsed.errors, summary=f"回避名单 {filename} 有误")
+        raise BadInput(parsed.errors, summary=f"回避名单 {filename} 有误", total=parsed.errors_total)
     return [
         ConflictRow(
             row.row,

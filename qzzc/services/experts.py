@@ -18,7 +18,7 @@ from sqlalchemy import select
 from qzzc.core.expert_forms import EXPERT_FORM
 from qzzc.core.forms import ID_COLUMN
 from qzzc.core.privacy import mask_id, mask_phone
-from qzzc.errors import CellError
+from qzzc.errors import CellError, first_errors
 from qzzc.services.base import Context, job, read_input
 from qzzc.sheets.reader import read_sheet
 from qzzc.store.models import Expert
@@ -34,6 +34,7 @@ class ImportResult:
     errors: list[CellError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    errors_total: int = 0  # every error; ``errors`` holds the first MAX_LISTED_ERRORS
     without_committee: int = 0  # experts whose 所属评委会 is blank: no draw will find them
 
     def as_json(self) -> dict[str, Any]:
@@ -42,6 +43,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [error.as_dict() for error in self.errors],
+            "errors_total": self.errors_total,
             "ignored_columns": self.ignored_columns,
         }
 
@@ -131,7 +133,9 @@ def import_experts(
             "committees": list(values.get("committees") or ()),
         }
     result.without_committee = sum(not expert["committees"] for expert in experts.values())
-    result.errors = sorted(errors, key=lambda error: error.row)
+    result.errors, result.errors_total = first_errors(
+        sorted(errors, key=lambda error: error.row), parsed.errors_total - len(parsed.errors)
+    )
     if result.errors:
         return result
     options = {"file": path.name, "sheet": parsed.sheet, "dry_run": dry_run}

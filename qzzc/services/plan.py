@@ -37,7 +37,7 @@ class InitResult:
 
 def read_plan(data: bytes, source: str) -> list[Committee]:
     """Returns the committees of a plan CSV's bytes (UTF-8, with or without BOM, or GB18030)."""
-    from qzzc.sheets.reader import decode_csv
+    from qzzc.sheets.reader import decode_csv, hidden_character, visible
 
     # newline="": a lone CR ends a row, as Excel reads it, instead of breaking the csv module.
     reader = csv.DictReader(io.StringIO(decode_csv(data, source), newline=""))
@@ -47,6 +47,10 @@ def read_plan(data: bytes, source: str) -> list[Committee]:
         raise ConfigError(
             f"{source} 第 {reader.line_num + 1} 行无法按 CSV 读取（引号不成对，或单元格过长）"
         ) from None
+    for number, row in enumerate(rows, start=2):
+        for column, value in row.items():
+            if isinstance(value, str) and (reason := hidden_character(value)):
+                raise ConfigError(f"{source} 第 {number} 行「{visible(column or '')}」{reason}")
     return parse_plan(reader.fieldnames or [], rows, source=source)
 
 

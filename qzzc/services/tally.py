@@ -38,6 +38,7 @@ class CountsFile:
     sheet: str
     rows: list[CountRow]
     errors: list[CellError]
+    unlisted: int = 0  # bad cells counted but not among ``errors``
 
 
 def read_counts(data: bytes, filename: str) -> CountsFile:
@@ -47,7 +48,7 @@ def read_counts(data: bytes, filename: str) -> CountsFile:
     the errors)."""
     from qzzc.sheets.reader import read_sheet
 
-    sheet = read_sheet(data, filename, COUNTS_FORM)
+    sheet = read_sheet(data, filename, COUNTS_FORM, choose_sheet=False)
     rows = []
     for parsed in sheet.rows:
         values = parsed.values
@@ -66,7 +67,7 @@ def read_counts(data: bytes, filename: str) -> CountsFile:
     # A CSV file has no sheets: its name stands in the refusal's first line already.
     name = "" if sheet.sheet == filename else sheet.sheet
     errors = [replace(error, sheet=name) for error in errors]
-    return CountsFile(name, rows, errors)
+    return CountsFile(name, rows, errors, sheet.errors_total - len(sheet.errors))
 
 
 # -- the meeting and its members ----------------------------------------------------------------
@@ -240,10 +241,12 @@ def record_tally(
             )
         names = {applicant.id_number: applicant.name for applicant in applicants}
         matched = match_rows(first.rows, names, attending, first.sheet, review.left_out)
-        lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names)
+        lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names, first.unlisted)
         if second is not None and confirm is not None:
             matched_second = match_rows(second.rows, names, attending, second.sheet, review.left_out)
-            lines += describe_refusal(f"复核文件 {confirm.name} ", matched_second, second.errors, names)
+            lines += describe_refusal(
+                f"复核文件 {confirm.name} ", matched_second, second.errors, names, second.unlisted
+            )
             if not lines:
                 diff = differences(matched.counts, matched_second.counts, names)
                 if diff:

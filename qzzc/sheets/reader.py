@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import marshal
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from qzzc.core.cells import CellInvalid, is_blank, parse_text
 from qzzc.core.forms import Column
 from qzzc.core.text import squeeze
-from qzzc.errors import CellError, QzzcError
+from qzzc.errors import MAX_LISTED_ERRORS, CellError, ConfigError, QzzcError
 
 HEADER_SEARCH_ROWS = 20
+MAX_ROWS = 200_000  # rows of a sheet, unless QZZC_MAX_ROWS says otherwise
+MAX_COLUMNS = 200
+READ_SECONDS = 30  # a workbook's native parse, plus a second per 100 KB
+_CHILD = ("-m", "qzzc.sheets.native")  # the interpreter's arguments that run the native parse
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -42,8 +49,20 @@ class SheetRows:
     sheet: str
     headers: dict[str, str]  # key → header as the file writes it
     rows: list[ParsedRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # the first MAX_LISTED_ERRORS bad cells
     ignored: list[str] = field(default_factory=list)
+    errors_total: int = 0  # every bad cell, listed or not
+
+
+def max_rows() -> int:
+    """The most rows a sheet may have: ``QZZC_MAX_ROWS`` or 200,000. Raises ``ConfigError`` for
+    a value that is not a positive whole number."""
+    text = os.environ.get("QZZC_MAX_ROWS", "").strip()
+    if not text:
+        return MAX_ROWS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"环境变量 QZZC_MAX_ROWS 的值「{text[:20]}」应为正整数（表格最多读取的行数）")
+    return int(text)
 
 
 def header_key(text: object) -> str:
@@ -58,23 +77,41 @@ def read_sheet(
     sheet: str | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
 ) -> SheetRows:
-    """Returns the rows of ``data`` parsed by ``columns``, and every bad cell.
+    """Returns the rows of ``data`` parsed by ``columns``, and the bad cells (the first
+    ``MAX_LISTED_ERRORS``, and their count). ``choose_sheet`` says the command has ``--sheet``, for the
+    advice when no header is found.
 
     Raises ``SheetError`` when the file is not a readable workbook or CSV, is password-protected,
-    has no such sheet, is empty, or has no row holding the required headers.
+    has no such sheet, is beyond the limits of rows or columns, is empty, or has no row holding
+    the required headers.
     """
-    sheet_name, grid = load_grid(data, filename, sheet)
-    return parse_grid(grid, sheet_name, columns, progress=progress)
+    grid = load_grid(data, filename, sheet)
+    return parse_grid(grid, columns, progress=progress, choose_sheet=choose_sheet)
 
 
-def load_grid(data: bytes, filename: str, sheet: str | None = None) -> tuple[str, list[list[Any]]]:
-    """Returns (sheet name, rows of raw cell values) of the first or the named sheet."""
+class Grid(NamedTuple):
+    """The raw cells of one sheet, from row 1, and where they come from."""
+
+    filename: str
+    sheet: str  # the sheet's name; a CSV file's name for a CSV file
+    sheets: list[str]  # the workbook's sheet names; empty for a CSV file
+    rows: list[list[Any]]
+    encoding: str = ""  # the encoding a CSV file was read in
+
+
+def load_grid(data: bytes, filename: str, sheet: str | None = None) -> Grid:
+    """Returns the raw cells of the first or the named sheet (of a CSV file: its rows).
+
+    Raises ``SheetError`` for a file that cannot be read, and for a sheet beyond the limits
+    (``max_rows()`` rows, ``MAX_COLUMNS`` columns), before its cells are made."""
     lower = filename.lower()
     if lower.endswith(".csv") or lower.endswith(".txt"):
         if sheet is not None:
             raise SheetError(f"{filename} 是 CSV 文件，没有工作表，不能指定 --sheet")
-        return filename, _csv_grid(data, filename)
+        text, encoding = _decode(data, filename)
+        return Grid(filename, filename, [], _csv_rows(text, filename), encoding)
     if data.startswith(_OLE) and not lower.endswith(".xls"):
         raise SheetError(
             f"{filename} 设有打开密码（已加密），无法读取。请在 Excel 中取消密码后另存为 .xlsx 再导入"
@@ -86,7 +123,78 @@ def load_grid(data: bytes, filename: str, sheet: str | None = None) -> tuple[str
     return _workbook_grid(data, filename, sheet)
 
 
-def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> tuple[str, list[list[Any]]]:
+def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
+    """Parses the workbook in a child process (``qzzc.sheets.native``): an abort or a hang of the
+    native reader ends the child, and comes back as a ``SheetError``."""
+    import subprocess
+    import sys
+    import threading
+
+    from qzzc.sheets.native import load_rows, read_frames
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH")))),
+           "RUST_BACKTRACE": "0"}  # fmt: skip
+    command = [sys.executable, *_CHILD, filename, sheet or "", str(max_rows()), str(MAX_COLUMNS)]
+    child = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    )
+    seconds = READ_SECONDS + len(data) // 100_000  # 30 s, and a second more per 100 KB
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        child.kill()
+
+    timer = threading.Timer(seconds, stop)
+    timer.start()
+    name, names, grid, message, ended = filename, [], [], None, False
+    try:
+        try:
+            child.stdin.write(data)  # type: ignore[union-attr]
+            child.stdin.close()  # type: ignore[union-attr]
+        except OSError:  # the child died before it read the whole file
+            pass
+        for kind, payload in read_frames(child.stdout):  # type: ignore[arg-type]
+            if kind == b"H":
+                name, names = marshal.loads(payload)
+            elif kind in (b"M", b"P"):
+                grid.extend(load_rows(kind, payload))
+            elif kind == b"E":
+                message = payload.decode("utf-8")
+            elif kind == b"Z":
+                ended = True
+    finally:
+        timer.cancel()
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
+    if message is not None:
+        raise SheetError(message)
+    if not ended:
+        known = bool(names)  # the child named the sheet before it parsed it
+        where = f"{filename} 的工作表「{visible(name)}」" if known else f"{filename} "
+        extent = _xlsx_extent(data, name) if data.startswith(_ZIP) and known else None
+        if extent is not None:
+            last_row, first_column, last_column = extent
+            _check_extent(where, last_row, first_column, last_column, max_rows(), MAX_COLUMNS)
+        if timed_out.is_set():
+            raise SheetError(
+                f"{where}读取超时（{seconds} 秒仍未读完）：文件可能已损坏。"
+                "请在 Excel 中打开后另存为新的 .xlsx 文件，再导入"
+            )
+        raise SheetError(
+            f"{where}无法读取：文件已损坏，或其中的数据区域大得异常，读取程序中途异常退出。"
+            "请在 Excel 中打开后另存为新的 .xlsx 文件，再导入"
+        )
+    return Grid(filename, name, names, grid)
+
+
+def open_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[Any, str, list[str]]:
+    """Opens a workbook with python-calamine: returns it, the name of its first or named sheet,
+    and its sheet names. Run in the child process (``qzzc.sheets.native``). Raises
+    ``SheetError`` for a damaged or password-protected workbook and an unknown sheet."""
     import python_calamine
 
     try:
@@ -95,7 +203,9 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> tuple[str, 
         raise SheetError(
             f"{filename} 设有打开密码，无法读取。请在 Excel 中取消密码后另存为 .xlsx 再导入"
         ) from None
-    except Exception:  # calamine raises several types for a damaged file
+    except _INTERRUPTS:
+        raise
+    except BaseException:  # several types for a damaged file, and pyo3's PanicException is no Exception
         raise SheetError(f"{filename} 不是有效的 Excel 工作簿（文件已损坏或并非表格文件）") from None
     names = workbook.sheet_names
     if not names:
@@ -105,40 +215,173 @@ def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> tuple[str, 
     elif sheet in names:
         name = sheet
     else:
-        raise SheetError(f"{filename} 中没有名为「{sheet}」的工作表（有：{'、'.join(names)}）")
+        raise SheetError(f"{filename} 中没有名为「{sheet}」的工作表（有：{'、'.join(map(visible, names))}）")
+    return workbook, name, names
+
+
+def sheet_rows(
+    workbook: Any, filename: str, name: str, row_limit: int, column_limit: int
+) -> Iterator[list[Any]]:
+    """Returns the rows of sheet ``name`` from row 1, as an iterator. Run in the child process.
+
+    Raises ``SheetError`` for a damaged sheet, and for one whose data reaches beyond
+    ``row_limit`` rows or spans more than ``column_limit`` columns, before any row is made."""
     try:
-        grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception:
-        raise SheetError(f"{filename} 的工作表「{name}」无法读取（文件已损坏）") from None
-    return name, grid
+        # calamine builds the sheet's cells as a grid from its first to its last cell holding data.
+        found = workbook.get_sheet_by_name(name)
+    except _INTERRUPTS:
+        raise
+    except BaseException:
+        raise SheetError(f"{filename} 的工作表「{visible(name)}」无法读取（文件已损坏）") from None
+    start, end = found.start, found.end
+    if start is None or end is None:
+        return iter(())
+    where = f"{filename} 的工作表「{visible(name)}」"
+    _check_extent(where, end[0] + 1, start[1], end[1], row_limit, column_limit)
+    # iter_rows gives every row from row 1 (the rows above the data empty), each as wide as the
+    # data: row by row, never a second dense grid.
+    return _rows(found.iter_rows(), where)
+
+
+_INTERRUPTS = (KeyboardInterrupt, SystemExit)
+
+
+def _check_extent(
+    where: str, last_row: int, first_column: int, last_column: int, row_limit: int, column_limit: int
+) -> None:
+    """Raises ``SheetError`` when data reaches row ``last_row`` (1-based) beyond ``row_limit``, or
+    spans columns ``first_column`` to ``last_column`` (0-based) wider than ``column_limit``."""
+    if last_row > row_limit:
+        raise SheetError(
+            f"{where}的数据一直延伸到第 {last_row:,} 行，超过 {row_limit:,} 行的上限，未读取。"
+            "请删除表格下方多余的行（或把数据分成几个文件导入）；确需更多行时可设置环境变量 QZZC_MAX_ROWS"
+        )
+    if last_column - first_column + 1 > column_limit:
+        raise SheetError(
+            f"{where}的数据有 {last_column - first_column + 1:,} 列（{column_name(first_column)} 列到 "
+            f"{column_name(last_column)} 列），超过 {column_limit} 列的上限，未读取。请删除表格右侧多余的列"
+        )
+
+
+_CELL_REF = re.compile(rb"<(?:[A-Za-z]+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_SCAN_BYTES = 256 << 20  # of a sheet's XML, at most, when looking for why its parse failed
+
+
+def _xlsx_extent(data: bytes, sheet: str) -> tuple[int, int, int] | None:
+    """(last row, first column, last column) of the cells a workbook's sheet XML names, read
+    after the native parse of that sheet failed, to tell a sheet too large from a damaged one;
+    None when the XML cannot be found or holds no cell."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            ids = {
+                html.unescape(found.group(1)): found.group(2)
+                for element in re.findall(r"<(?:\w+:)?sheet\s[^>]*>", book)
+                if (found := re.search(r'\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', element))
+            }
+            targets = {
+                found.group(1): found.group(2)
+                for element in re.findall(r"<Relationship\s[^>]*>", rels)
+                if (found := re.search(r'\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', element))
+            }
+            target = targets.get(ids.get(sheet, ""), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            last_row, first_column, last_column, read, tail = 0, 1 << 20, -1, 0, b""
+            with archive.open(part) as stream:
+                while read < _SCAN_BYTES and (chunk := stream.read(1 << 20)):
+                    read += len(chunk)
+                    text = tail + chunk
+                    for letters, digits in _CELL_REF.findall(text):
+                        column = _column_index(letters)
+                        last_row = max(last_row, int(digits))
+                        first_column, last_column = min(first_column, column), max(last_column, column)
+                    tail = text[-64:]  # a reference cut by the chunk is found whole next time
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError):
+        return None
+    return (last_row, first_column, last_column) if last_column >= 0 else None
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _rows(rows: Iterator[list[Any]], where: str) -> Iterator[list[Any]]:
+    try:
+        yield from rows
+    except _INTERRUPTS:
+        raise
+    except BaseException:
+        raise SheetError(f"{where}无法读取（文件已损坏）") from None
+
+
+def column_name(index: int) -> str:
+    """The Excel name of a 0-based column index: 0 → A, 25 → Z, 26 → AA, 16383 → XFD."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def decode_csv(data: bytes, filename: str) -> str:
     """Returns the text of a CSV file in UTF-8 (with or without BOM) or GB18030, or raises
     ``SheetError``."""
+    return _decode(data, filename)[0]
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str]:
     try:
-        text = data.decode("utf-8-sig")
+        text, encoding = data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         try:
             # Excel on Chinese Windows saves CSV as GB18030 (GBK).
-            text = data.decode("gb18030")
+            text, encoding = data.decode("gb18030"), "GB18030"
         except UnicodeDecodeError:
             raise SheetError(f"{filename} 的编码无法识别：请另存为“CSV UTF-8”或 Excel 工作簿") from None
     if "\x00" in text:
         raise SheetError(f"{filename} 不是文本格式的 CSV 文件")
-    return text
+    return text, encoding
 
 
-def _csv_grid(data: bytes, filename: str) -> list[list[Any]]:
-    text = decode_csv(data, filename)
+def _csv_rows(text: str, filename: str) -> list[list[Any]]:
+    """The rows of a CSV text, refused as soon as they pass the limits."""
+    limit, rows, filled = max_rows(), [], 0
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise SheetError(f"{filename} 不是有效的 CSV 文件：{error}") from None
+        for row in reader:
+            rows.append(row)
+            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                raise SheetError(
+                    f"{filename} 第 {reader.line_num} 行有 {len(row):,} 列，超过 {MAX_COLUMNS} 列的上限，"
+                    "未读取。请删除表格右侧多余的列"
+                )
+            if any(row):
+                filled += 1
+                if filled > limit:
+                    raise SheetError(
+                        f"{filename} 的数据超过 {limit:,} 行的上限，未读取。请删除表格下方多余的行"
+                        "（或把数据分成几个文件导入）；确需更多行时可设置环境变量 QZZC_MAX_ROWS"
+                    )
+    except csv.Error:
+        raise SheetError(f"{filename} 不是有效的 CSV 文件（第 {reader.line_num} 行无法解析）") from None
+    return rows
+
+
+def _place(grid: Grid) -> str:
+    """Where a sheet is, to start a message: ``a.xlsx 的工作表「申报人员」`` or ``a.csv ``."""
+    return f"{grid.filename} 的工作表「{visible(grid.sheet)}」" if grid.sheets else f"{grid.filename} "
 
 
 def _find_header(
-    grid: list[list[Any]], columns: Sequence[Column]
+    grid: Grid, columns: Sequence[Column], choose_sheet: bool
 ) -> tuple[int, dict[int, Column], list[str]]:
     """Returns (index of the header row, column index → Column, ignored headers)."""
     lookup: dict[str, Column] = {}
@@ -146,57 +389,70 @@ def _find_header(
         for name in (column.header, *column.aliases):
             lookup[header_key(name)] = column
     best_index, best_hits = -1, 0
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         hits = len({lookup[key].key for cell in row if (key := header_key(cell)) in lookup})
         if hits > best_hits:
             best_index, best_hits = index, hits
     if best_hits < min(2, len(columns)):
         expected = "、".join(column.header for column in columns if column.required)
-        raise SheetError(f"找不到表头行：前 {HEADER_SEARCH_ROWS} 行中没有包含 {expected} 等列名的行")
+        message = f"{_place(grid)}中找不到表头行：前 {HEADER_SEARCH_ROWS} 行中没有包含 {expected} 等列名的行"
+        if len(grid.sheets) > 1:
+            message += f"。工作簿中的工作表有：{'、'.join(map(visible, grid.sheets))}"
+            message += (
+                "；数据若在其他工作表，请用 --sheet 指定" if choose_sheet else "；请把数据放在第一个工作表"
+            )
+        if grid.encoding == "GB18030":
+            message += (
+                "。文件按 GB18030（GBK）编码读取；若其中的中文是乱码，请在 Excel 中另存为“CSV UTF-8”后再导入"
+            )
+        raise SheetError(message)
     mapping: dict[int, Column] = {}
     ignored: list[str] = []
     seen: set[str] = set()
-    for position, cell in enumerate(grid[best_index]):
+    for position, cell in enumerate(grid.rows[best_index]):
         if is_blank(cell):
             continue
         column = lookup.get(header_key(cell))
         if column is None or column.key in seen:
-            ignored.append(parse_text(cell))
+            ignored.append(visible(parse_text(cell)))
             continue
         seen.add(column.key)
         mapping[position] = column
     missing = [column.header for column in columns if column.required and column.key not in seen]
     if missing:
-        raise SheetError(f"第 {best_index + 1} 行的表头缺少必填列：{'、'.join(missing)}")
+        raise SheetError(f"{_place(grid)}第 {best_index + 1} 行的表头缺少必填列：{'、'.join(missing)}")
     return best_index, mapping, ignored
 
 
 def parse_grid(
-    grid: list[list[Any]],
-    sheet: str,
+    grid: Grid,
     columns: Sequence[Column],
     *,
     progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
 ) -> SheetRows:
-    """Returns the parsed rows of a grid whose header row is found among its first rows.
+    """Returns the parsed rows of a grid whose header row is found among its first rows; of the
+    bad cells, the first ``MAX_LISTED_ERRORS`` (by row, then column) and their count.
 
     Works column by column, and parses each distinct value of a column once: units, choices,
     dates and hours repeat down a sheet, so a 100,000-row file costs far fewer parser calls.
     """
-    if not any(not is_blank(cell) for row in grid for cell in row):
-        raise SheetError(f"工作表「{sheet}」是空的")
-    header_index, mapping, ignored = _find_header(grid, columns)
+    rows, sheet = grid.rows, visible(grid.sheet)
+    if not any(not is_blank(cell) for row in rows for cell in row):
+        raise SheetError(f"{_place(grid)}是空的")
+    header_index, mapping, ignored = _find_header(grid, columns, choose_sheet)
     result = SheetRows(
         sheet=sheet,
         headers={
-            column.key: parse_text(grid[header_index][position]) for position, column in mapping.items()
+            column.key: visible(parse_text(rows[header_index][position]))
+            for position, column in mapping.items()
         },
         ignored=ignored,
     )
     first = header_index + 2  # the Excel row number of the first data row
     body = [
         (first + offset, row)
-        for offset, row in enumerate(grid[header_index + 1 :])
+        for offset, row in enumerate(rows[header_index + 1 :])
         if not all(is_blank(cell) for cell in row)
     ]
     numbers = [number for number, _ in body]
@@ -205,16 +461,17 @@ def parse_grid(
     cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in body]
     transposed = list(zip(*cells, strict=False)) if cells else [()] * width
     errors: list[tuple[int, int, CellError]] = []
+    total = 0
     parsed_columns: list[list[Any]] = []
     keys: list[str] = []
     for done, (position, column) in enumerate(mapping.items()):
         if progress is not None:
             progress(done, len(mapping))
-        parsed_columns.append(
-            _parse_column(
-                transposed[position], numbers, column, sheet, result.headers[column.key], done, errors
-            )
+        values, bad = _parse_column(
+            transposed[position], numbers, column, sheet, result.headers[column.key], done, errors
         )
+        parsed_columns.append(values)
+        total += bad
         keys.append(column.key)
     # Columns the sheet lacks are None; every row dict has every key, in the form's order.
     absent = tuple(column.key for column in columns if column.key not in result.headers)
@@ -225,7 +482,9 @@ def parse_grid(
             numbers, zip(*parsed_columns, strict=True) if keys else [()] * len(numbers), strict=True
         )
     ]
-    result.errors = [error for _, _, error in sorted(errors, key=lambda item: (item[0], item[1]))]
+    errors.sort(key=lambda item: (item[0], item[1]))
+    result.errors = [error for _, _, error in errors[:MAX_LISTED_ERRORS]]
+    result.errors_total = total
     if progress is not None:
         progress(len(mapping), len(mapping))
     return result
@@ -239,17 +498,21 @@ def _parse_column(
     header: str,
     order: int,
     errors: list[tuple[int, int, CellError]],
-) -> list[Any]:
-    """Parses one column: each distinct raw value once, then a lookup per cell."""
+) -> tuple[list[Any], int]:
+    """Parses one column: each distinct raw value once, then a lookup per cell. Returns the
+    values and the number of bad cells; appends the first ``MAX_LISTED_ERRORS`` of them to ``errors``."""
     parse = column.parse or parse_text
     # True and 1 (and 1.0) are equal keys in a dict, so boolean cells, where there are any, get
     # keys of their own.
     keys = raws
     if bool in set(map(type, raws)):
         keys = [(bool, raw) if raw.__class__ is bool else raw for raw in raws]
-    outcome: dict[Any, Any] = {}
-    faulty = False
-    for key in set(keys):
+    distinct = set(keys)
+    outcome: dict[Any, Any] = _hidden_cells(distinct)
+    faulty = bool(outcome)
+    for key in distinct:
+        if key in outcome:
+            continue
         raw = key[1] if key.__class__ is tuple else key
         if raw is None or (raw.__class__ is str and not raw.strip()):
             value: Any = _BLANK if column.required else None
@@ -261,20 +524,62 @@ def _parse_column(
         outcome[key] = value
         faulty = faulty or value is _BLANK or value.__class__ is _Refused
     parsed = list(map(outcome.__getitem__, keys))
+    bad = 0
     if faulty:
         for index, value in enumerate(parsed):
             if value is _BLANK:
                 parsed[index] = None
-                errors.append(
-                    (numbers[index], order, CellError(sheet, numbers[index], header, "", "必填项为空"))
-                )
+                bad += 1
+                if bad <= MAX_LISTED_ERRORS:
+                    error = CellError(sheet, numbers[index], header, "", "必填项为空")
+                    errors.append((numbers[index], order, error))
             elif value.__class__ is _Refused:
                 parsed[index] = None
-                shown = _shown(raws[index], column)
-                errors.append(
-                    (numbers[index], order, CellError(sheet, numbers[index], header, shown, value.message))
-                )
-    return parsed
+                bad += 1
+                if bad <= MAX_LISTED_ERRORS:
+                    shown = _shown(raws[index], column)
+                    error = CellError(sheet, numbers[index], header, shown, value.message)
+                    errors.append((numbers[index], order, error))
+    return parsed, bad
+
+
+# Characters a cell must not hold: C0 controls but tab, line feed and carriage return (Alt+Enter
+# in Excel; normalising folds them into a space), DEL and C1 controls, which act on a terminal;
+# bidi marks, overrides and isolates, which reorder text on a page; zero-width characters, which
+# make two equal-looking names differ.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_ZERO_WIDTH = "\u180e\u200b-\u200d\u2060-\u2064\ufeff"
+_HIDDEN = re.compile(f"[{_CONTROL}{_BIDI}{_ZERO_WIDTH}]")
+_KINDS = (
+    (re.compile(f"[{_CONTROL}]"), "控制字符"),
+    (re.compile(f"[{_BIDI}]"), "改变文字显示方向的不可见字符"),
+    (re.compile(f"[{_ZERO_WIDTH}]"), "零宽度的不可见字符"),
+)
+
+
+def _hidden_cells(distinct: Iterable[Any]) -> dict[Any, _Refused]:
+    """Refuses each text holding a control, bidi or zero-width character: one search over the
+    column's distinct texts joined, and one per text only when that finds something."""
+    texts = [key for key in distinct if key.__class__ is str]
+    if not texts or not _HIDDEN.search("\t".join(texts)):
+        return {}
+    return {text: _Refused(reason) for text in texts if (reason := hidden_character(text))}
+
+
+def hidden_character(text: str) -> str | None:
+    """Why ``text`` is refused for the first control, bidi or zero-width character it holds
+    (``含有控制字符（U+001B），请删除后重新导入``), or None when it holds none."""
+    found = _HIDDEN.search(text)
+    if found is None:
+        return None
+    kind = next(name for pattern, name in _KINDS if pattern.match(found.group()))
+    return f"含有{kind}（U+{ord(found.group()):04X}），请删除后重新导入"
+
+
+def visible(text: str) -> str:
+    """``text`` with each control, bidi and zero-width character shown as □, for a message."""
+    return _HIDDEN.sub("□", text)
 
 
 class _Refused:
@@ -288,8 +593,9 @@ _BLANK = object()
 
 
 def _shown(raw: Any, column: Column) -> str:
-    """The cell as an error message may show it: masked when personal, cut when long."""
-    shown = parse_text(raw)
+    """The cell as an error message may show it: masked when personal, cut when long, hidden
+    characters as □."""
+    shown = parse_text(visible(raw) if raw.__class__ is str else raw)
     if column.sensitive is not None:
         return column.sensitive(shown)
     return shown[:40] + "…" if len(shown) > 40 else shown

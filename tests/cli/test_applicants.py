@@ -18,6 +18,7 @@ def test_import_and_list(cli_initialised, tmp_path):
         "updated": 0,
         "unchanged": 2,
         "errors": [],
+        "errors_total": 0,
         "ignored_columns": [],
     }
     listed = json.loads(cli_initialised("applicants", "list", "--json").stdout)
@@ -125,6 +126,7 @@ def _refusal(message: str) -> dict:
         "updated": 0,
         "unchanged": 0,
         "errors": [{"sheet": None, "row": None, "column": None, "value": None, "message": message}],
+        "errors_total": 1,
         "ignored_columns": [],
     }
 

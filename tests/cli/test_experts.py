@@ -54,6 +54,7 @@ def test_bad_file_exits_1_with_every_error_and_json(cli_initialised, tmp_path):
         "updated": 0,
         "unchanged": 0,
         "ignored_columns": [],
+        "errors_total": 2,
         "errors": [
             {"sheet": "专家.csv", "row": 2, "column": "职称级别", "value": "高级", "message": "应为 副高级 / 正高级 之一"},
             {

@@ -57,7 +57,10 @@ def test_shell_completion_is_offered():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "qzzc", "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "qzzc", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "_QZZC_COMPLETE=complete_bash" in result.stdout

@@ -179,3 +179,14 @@ def test_differences_name_each_applicant_masked():
     assert differences(first, dict(first), UNDER_REVIEW) == []
     second = {A: Counts(4, 2, 0), B: Counts(3, 2, 1)}
     assert differences(first, second, UNDER_REVIEW) == ["330802********1234 张三：同意 5 ≠ 4；不同意 1 ≠ 2"]
+
+
+def test_describe_refusal_lists_1000_problems_then_counts_the_rest():
+    rows = [CountRow(number, C, "王五", Counts(1, 1, 1)) for number in range(2, 1202)]
+    matched = match_rows(rows, UNDER_REVIEW, 6, "计票")
+    lines = describe_refusal("计票文件 a.csv ", matched, [], UNDER_REVIEW, unlisted=300)
+    assert (lines[0], len(lines), lines[-1]) == (
+        "计票文件 a.csv 有误，共 1502 处：",
+        1 + 1000 + 1,
+        "  ……另有 502 处错误未列出；请先改正以上各处",
+    )

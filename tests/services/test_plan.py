@@ -68,6 +68,23 @@ def test_a_plan_the_csv_module_cannot_read_is_refused_with_its_line():
     assert caught.value.message == "计划.csv 第 2 行无法按 CSV 读取（引号不成对，或单元格过长）"
 
 
+def test_a_hidden_character_in_the_plan_is_refused_with_its_row_and_column():
+    from qzzc.errors import ConfigError
+    from qzzc.resources import data_file
+    from qzzc.services.plan import read_plan
+
+    text = (
+        data_file("plan2021.csv")
+        .read_text(encoding="utf-8-sig")
+        .replace("市经信局 8761722", "市经信局\u202e 8761722")
+    )
+    with pytest.raises(ConfigError) as caught:
+        read_plan(text.encode(), "plan.csv")
+    assert caught.value.message == (
+        "plan.csv 第 3 行「材料接收单位及电话」含有改变文字显示方向的不可见字符（U+202E），请删除后重新导入"
+    )
+
+
 def test_a_lone_carriage_return_ends_a_row():
     from qzzc.resources import data_file
     from qzzc.services.plan import read_plan

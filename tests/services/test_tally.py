@@ -173,7 +173,7 @@ def test_read_counts_in_gb18030(tmp_path):
     assert [(r.row, r.id_number, r.name) for r in counts.rows] == [(2, A, "张三")]
     with pytest.raises(QzzcError) as caught:
         read_counts("身份证号,姓名,同意\n".encode(), "c.csv")
-    assert caught.value.message == "第 1 行的表头缺少必填列：不同意、弃权"
+    assert caught.value.message == "c.csv 第 1 行的表头缺少必填列：不同意、弃权"
 
 
 BAD_FILE = [

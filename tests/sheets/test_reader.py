@@ -107,16 +107,16 @@ def test_required_blank(tmp_path):
             "a.xlsx 设有打开密码（已加密），无法读取。请在 Excel 中取消密码后另存为 .xlsx 再导入",
         ),
         ("a.pdf", b"%PDF-1.4", "a.pdf 不是可读取的表格文件：请提供 .xlsx、.xls 或 .csv 文件"),
-        ("a.csv", b"", "工作表「a.csv」是空的"),
+        ("a.csv", b"", "a.csv 是空的"),
         (
             "a.csv",
             "标题\n甲,乙\n".encode(),
-            "找不到表头行：前 20 行中没有包含 姓名、身份证号、工作单位、申报专业、申报资格、学历、从事专业技术工作年限、公需科目学时、专业科目学时 等列名的行",
+            "a.csv 中找不到表头行：前 20 行中没有包含 姓名、身份证号、工作单位、申报专业、申报资格、学历、从事专业技术工作年限、公需科目学时、专业科目学时 等列名的行",
         ),
         (
             "a.csv",
             "姓名,身份证号\n张三,1\n".encode(),
-            "第 1 行的表头缺少必填列：工作单位、申报专业、申报资格、学历、从事专业技术工作年限、公需科目学时、专业科目学时",
+            "a.csv 第 1 行的表头缺少必填列：工作单位、申报专业、申报资格、学历、从事专业技术工作年限、公需科目学时、专业科目学时",
         ),
     ],
 )
@@ -134,7 +134,7 @@ def test_empty_sheet(tmp_path):
     Workbook().save(tmp_path / "a.xlsx")
     with pytest.raises(SheetError) as caught:
         read(tmp_path / "a.xlsx")
-    assert caught.value.message == "工作表「Sheet」是空的"
+    assert caught.value.message == "a.xlsx 的工作表「Sheet」是空的"
 
 
 def test_named_sheet(tmp_path):
