@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -25,10 +26,22 @@ def context(ctx: typer.Context) -> Context:
 
 
 def emit_json(value: Any) -> None:
-    """Writes one JSON document to stdout: UTF-8, Chinese kept as is, and nothing else."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-    sys.stdout.write("\n")
-    sys.stdout.flush()
+    """Writes one JSON document to stdout: Chinese kept as is, and nothing else. A character the
+    stream's encoding cannot carry (𠮷 on a GBK console) or that would act on a terminal is
+    written as a JSON escape (``\\ud842\\udfb7``, ``\\u202e``): the same value, in any encoding."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    write(_json_safe(text, _encoding(sys.stdout)) + "\n")
+
+
+def write(text: str, stderr: bool = False) -> None:
+    """Writes plain ``text`` as it is to stdout (or stderr) through the one console's rules:
+    what would act on the terminal is shown as an escape (``qzzc.core.display.printable``), what
+    the stream's encoding cannot show becomes ``?``; displaying never fails a command."""
+    from qzzc.core.display import printable
+
+    stream = SafeStream(sys.stderr if stderr else sys.stdout)
+    stream.write(printable(text))
+    stream.flush()
 
 
 @contextmanager
@@ -67,18 +80,135 @@ def err() -> Console:
     return _console(stderr=True)
 
 
-def _console(stderr: bool) -> Console:
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    # markup=False: names and units from spreadsheets may hold "[bold]…" and must print as written.
-    return Console(file=stream, highlight=False, markup=False, soft_wrap=True, width=width)
-
-
 def note(message: str) -> None:
     """A short note for the person at the terminal, on stderr."""
     err().print(message)
+
+
+class SafeStream:
+    """A text stream that never fails on a character its encoding cannot carry: a GBK console
+    (Chinese Windows, output redirected) shows 𠮷 (not in GBK) as ``?``. Everything else is the
+    wrapped stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.encoding = _encoding(stream)
+
+    def write(self, text: str) -> int:
+        if not text.isascii():
+            text = text.encode(self.encoding, "replace").decode(self.encoding)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _encoding(stream: Any) -> str:
+    import codecs
+
+    name = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
+
+
+def _json_safe(text: str, encoding: str) -> str:
+    """JSON text with each character that would act on a terminal, or that ``encoding`` cannot
+    carry, written as its ``\\u`` escape (a pair of them above U+FFFF), which JSON reads back
+    as the same character."""
+    from qzzc.core.display import hidden_characters
+
+    def escape(char: str) -> str:
+        code = ord(char)
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    def shown(char: str) -> bool:
+        if hidden_characters(char):
+            return False
+        try:
+            char.encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    if text.isascii():
+        return text
+    return "".join(char if char.isascii() or shown(char) else escape(char) for char in text)
+
+
+def _console(stderr: bool) -> Console:
+    """One console for all output: what would act on the terminal is shown as an escape (names,
+    units, file names and audit entries come from outside), and what the terminal's encoding
+    cannot show becomes ``?``. ``markup=False`` and ``emoji=False``: a name holding ``[bold]`` or
+    ``:smile:`` prints as written."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 200
+    return _console_class()(
+        file=SafeStream(stream), highlight=False, markup=False, emoji=False, soft_wrap=True, width=width
+    )
+
+
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    from qzzc.core.display import printable
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(self.shown(text), **options)
+
+        def print(self, *objects: Any, **options: Any) -> None:
+            super().print(*(_printable(item, self.shown) for item in objects), **options)
+
+        def shown(self, text: str) -> str:
+            """``text`` as this console shows it, before tables measure it: escapes for what
+            would act on the terminal, ``?`` for what the encoding cannot carry."""
+            text = printable(text)
+            if text.isascii():
+                return text
+            encoding = self.file.encoding
+            return text.encode(encoding, "replace").decode(encoding)
+
+    return SafeConsole
+
+
+def _printable(item: Any, shown: Callable[[str], str]) -> Any:
+    """``item`` for printing with its text as ``shown`` makes it: a rich ``Text`` is rebuilt, a
+    ``Table``'s title, headers and cells are made so in place; ``str`` is, when rendered
+    (``SafeConsole.render_str``), and so are a table's ``str`` cells."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if isinstance(item, Text):
+        if shown(item.plain) == item.plain:
+            return item
+        if not item.spans:
+            return Text(
+                shown(item.plain),
+                style=item.style,
+                justify=item.justify,
+                overflow=item.overflow,
+                no_wrap=item.no_wrap,
+                end=item.end,
+            )
+        cuts = sorted({i for i, c in enumerate(item.plain) if shown(c) != c for i in (i, i + 1)})
+        pieces = item.divide(cuts)
+        for piece in pieces:
+            piece.plain = shown(piece.plain)
+        return Text("").join(pieces)
+    if isinstance(item, Table):
+        for column in item.columns:
+            column.header = _printable(column.header, shown)
+            column.footer = _printable(column.footer, shown)
+            column._cells[:] = [_printable(cell, shown) for cell in column._cells]
+        item.title = _printable(item.title, shown)
+        item.caption = _printable(item.caption, shown)
+    return item
 
 
 def date_option(value: str | None, option: str):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from qzzc import commits
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import ConfigError, QzzcError
 from qzzc.files import os_reason
@@ -126,6 +127,7 @@ def job(
     which records such a change, runs with ``guarded=False``.
     """
     transaction = ctx.store.transaction if initialising else ctx.store.writing
+    committed: int | None = None
     try:
         with transaction() as session, _tables_written(session) as written:
             before = None
@@ -157,8 +159,11 @@ def job(
             ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
             if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:
                 ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
+            committed = entry.seq
     except _Discarded:
         pass
+    if committed is not None:  # the transaction has ended without an error: committed
+        commits.record(committed)
 
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)

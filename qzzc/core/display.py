@@ -1,0 +1,37 @@
+"""Text as it may be shown on a terminal (SPEC §14): a spreadsheet cell stored by an older qzzc,
+an audit entry or a file name can hold characters that act on the terminal instead of showing
+(``ESC [ 2 J`` clears the screen) or that hide and reorder what is shown (bidi overrides,
+zero-width characters). Everything qzzc prints passes through ``printable``."""
+
+from __future__ import annotations
+
+import re
+
+# Controls (C0 but the newline, DEL, C1), then every format character (Unicode category Cf:
+# soft hyphen, Arabic number signs, bidi marks, embeddings, overrides and isolates, zero-width
+# spaces and joiners, invisible operators, the byte-order mark, interlinear annotation, tags…),
+# the line and paragraph separators, and lone surrogates (undecodable bytes of a file name).
+# tests/core/test_display.py checks this against unicodedata.
+_HIDDEN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """Returns ``text`` with each character that would act on a terminal, or hide or reorder
+    text, written out as its escape in plain ASCII (``ESC`` becomes ``\\x1b``, a right-to-left
+    override ``\\u202e``); newlines stay. Text without such characters comes back as it is."""
+    return _HIDDEN.sub(_visible, text)
+
+
+def hidden_characters(text: str) -> bool:
+    """Whether ``printable`` would change ``text``."""
+    return _HIDDEN.search(text) is not None
