@@ -219,3 +219,22 @@ def test_a_failure_before_the_commit_still_says_nothing_was_written(store, monke
     assert result.exit_code == 1
     assert entries(store.ctx) == before
     assert result.stderr.startswith("错误：qzzc 内部错误（RuntimeError），本次操作未写入任何数据。")
+
+
+def test_the_expert_list_shows_names_as_text(cli_initialised, db_path):
+    from helpers import add_experts, expert_row
+
+    from qzzc.services.base import Context
+    from qzzc.store.db import Store
+
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    add_experts(ctx, expert_row(1, name=ROGUE, unit=UNIT, phone="13800001111"))
+    ctx.store.dispose()
+    result = cli_initialised("experts", "list")
+    assert result.exit_code == 0, result.stderr
+    [row] = [line for line in result.stdout.splitlines() if "张" in line]
+    cells = row.split("│")
+    assert cells[1] == " \\x1b[2J\\u202e张[bold]三:smile: "
+    assert " 衢州\\u200b市\\x9b31m设计院 " in cells
+    assert "********111" in row
+    assert not {"\x1b", "\u202e", "\u200b", "\x9b"} & set(result.stdout)
