@@ -30,7 +30,9 @@ def emit_json(value: Any) -> None:
     stream's encoding cannot carry (𠮷 on a GBK console) or that would act on a terminal is
     written as a JSON escape (``\\ud842\\udfb7``, ``\\u202e``): the same value, in any encoding."""
     text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-    write(_json_safe(text, _encoding(sys.stdout)) + "\n")
+    stream = SafeStream(sys.stdout)
+    stream.write(_json_safe(text, stream.encoding) + "\n")
+    stream.flush()
 
 
 def write(text: str, stderr: bool = False) -> None:
@@ -95,9 +97,11 @@ class SafeStream:
         self.encoding = _encoding(stream)
 
     def write(self, text: str) -> int:
-        if not text.isascii():
-            text = text.encode(self.encoding, "replace").decode(self.encoding)
-        return self._stream.write(text)
+        try:
+            # A text stream encodes the whole text before it writes any of it.
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            return self._stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -117,27 +121,35 @@ def _json_safe(text: str, encoding: str) -> str:
     """JSON text with each character that would act on a terminal, or that ``encoding`` cannot
     carry, written as its ``\\u`` escape (a pair of them above U+FFFF), which JSON reads back
     as the same character."""
-    from qzzc.core.display import hidden_characters
+    import codecs
 
-    def escape(char: str) -> str:
-        code = ord(char)
-        if code < 0x10000:
-            return f"\\u{code:04x}"
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    from qzzc.core.display import replace_hidden
 
-    def shown(char: str) -> bool:
-        if hidden_characters(char):
-            return False
-        try:
-            char.encode(encoding)
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    if text.isascii():
+    text = replace_hidden(text, _json_escape)
+    if text.isascii() or encoding == "utf-8":
         return text
-    return "".join(char if char.isascii() or shown(char) else escape(char) for char in text)
+    try:
+        codecs.lookup_error(_JSON_ERRORS)
+    except LookupError:
+        codecs.register_error(_JSON_ERRORS, _json_errors)
+    return text.encode(encoding, _JSON_ERRORS).decode(encoding)
+
+
+_JSON_ERRORS = "qzzc.json"
+
+
+def _json_errors(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(map(_json_escape, error.object[error.start : error.end])), error.end
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _console(stderr: bool) -> Console:
@@ -169,9 +181,9 @@ def _console_class() -> type[Console]:
             """``text`` as this console shows it, before tables measure it: escapes for what
             would act on the terminal, ``?`` for what the encoding cannot carry."""
             text = printable(text)
-            if text.isascii():
-                return text
             encoding = self.file.encoding
+            if text.isascii() or encoding == "utf-8":  # UTF-8 carries all printable text
+                return text
             return text.encode(encoding, "replace").decode(encoding)
 
     return SafeConsole
