@@ -135,7 +135,7 @@ def test_bulk_insert_failure_is_a_store_error(tmp_path):
         "id_number": "", "name": "专家" * 500, "unit": "衢州学院", "specialties": [], "title": "高级工程师",
         "title_level": "高级", "committees": [3], "data_hash": "0" * 64, "imported_at": "x", "status": "在库",
     }  # fmt: skip
-    with pytest.raises(StoreError, match="：磁盘空间不足$"), ctx.store.writing() as session:
+    with pytest.raises(StoreError, match=r"：磁盘空间不足$"), ctx.store.writing() as session:
         session.execute(text("PRAGMA max_page_count = 1"))
         bulk_insert(
             session.connection(),
