@@ -189,6 +189,11 @@ class Store:
             yield
         except OperationalError as error:
             raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
+        except ProgrammingError as error:
+            if error.statement is not None:  # a statement's error is the program's
+                raise
+            # Refused while connecting: an option of the URL the server does not know.
+            raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
         except DatabaseError as error:
             if type(error) is not DatabaseError:  # integrity and programming errors are not the file's
                 raise

@@ -138,3 +138,19 @@ def test_a_phone_number_in_the_id_column_is_masked(cli_initialised, tmp_path):
     assert result.stderr == (
         "错误：bad.csv 有误，共 1 处，未写入任何数据：\n  bad.csv 第 2 行「身份证号」（********234）：应为 18 位，实为 11 位\n"
     )
+
+
+@pytest.mark.postgres
+def test_an_option_the_server_does_not_know_is_a_message():
+    from conftest import PG_URL, pg_unavailable
+    from helpers import run_cli
+
+    if pg_unavailable():
+        pytest.skip(pg_unavailable())
+    url = f"{PG_URL}?password=secret&bogus=1"
+    result = run_cli("--db", url, "plan", "list")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f'错误：无法使用数据库 {PG_URL}?password=***&bogus=1：invalid connection option "bogus"\n'
+    )
