@@ -39,6 +39,7 @@ class Staged:
     def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
         self._temporary: str | None = None
+        self._exclusive = False
         try:
             handle, self._temporary = tempfile.mkstemp(
                 prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -52,12 +53,27 @@ class Staged:
                 raise QzzcError(f"无法写入文件 {path}：{os_reason(error)}") from None
             raise
 
+    @classmethod
+    def adopt(cls, path: Path, temporary: Path) -> Staged:
+        """A file already written at ``temporary`` (in ``path``'s folder, with the permissions it
+        is to have), to be put at ``path``, which must not exist by then: never over another file."""
+        staged = cls.__new__(cls)
+        staged.path = path
+        staged._temporary = str(temporary)
+        staged._exclusive = True
+        return staged
+
     def publish(self) -> None:
-        """Puts the file in its place (an atomic rename over any earlier file)."""
+        """Puts the file in its place (an atomic rename over any earlier file, or, for an adopted
+        file, a new name only)."""
         if self._temporary is None:
             return
         try:
-            os.replace(self._temporary, self.path)
+            if self._exclusive:
+                os.link(self._temporary, self.path)
+                Path(self._temporary).unlink()
+            else:
+                os.replace(self._temporary, self.path)
         except OSError as error:
             self.discard()
             raise QzzcError(f"无法写入文件 {self.path}：{os_reason(error)}") from None

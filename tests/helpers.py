@@ -18,11 +18,12 @@ def writing(ctx, command: str = "test-setup") -> Iterator:
         yield current.session
 
 
-def run_cli(*args: str, input: str | None = None):
-    """Runs the real ``qzzc`` command in-process with ``args``; stdout and stderr apart."""
+def run_cli(*args: str, input: str | None = None, charset: str = "utf-8"):
+    """Runs the real ``qzzc`` command in-process with ``args``; stdout and stderr apart, written
+    in ``charset`` (``"gbk"``: a Chinese Windows console with output redirected)."""
     from qzzc.cli import app
 
-    return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+    return CliRunner(charset=charset).invoke(app, list(args), input=input, catch_exceptions=False)
 
 
 # -- applicants made directly in a store (for tests that need no spreadsheet) -----------------

@@ -67,3 +67,24 @@ def test_a_rare_os_error_keeps_the_systems_text():
         os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
         == "Too many levels of symbolic links"
     )
+
+
+def test_an_adopted_file_never_replaces_another(tmp_path):
+    from qzzc.errors import QzzcError
+    from qzzc.files import Staged
+
+    earlier = tmp_path / "qzzc-20211009-153000.db"
+    earlier.write_bytes(b"an earlier backup")
+    temporary = tmp_path / ".qzzc-x.db.tmp"
+    temporary.write_bytes(b"this backup")
+    staged = Staged.adopt(earlier, temporary)
+    with pytest.raises(QzzcError) as refused:
+        staged.publish()
+    assert refused.value.message == f"无法写入文件 {earlier}：已存在"
+    assert earlier.read_bytes() == b"an earlier backup"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [earlier.name]
+    fresh = tmp_path / "qzzc-20211009-153000-2.db"
+    temporary.write_bytes(b"this backup")
+    Staged.adopt(fresh, temporary).publish()
+    assert fresh.read_bytes() == b"this backup"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([earlier.name, fresh.name])

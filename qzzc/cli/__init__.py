@@ -6,6 +6,7 @@ SQLAlchemy, openpyxl, Jinja2) inside the command functions, so that ``qzzc --hel
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -14,8 +15,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from qzzc import __version__
+from qzzc import __version__, commits
 from qzzc.cli import help
+from qzzc.cli.common import write
 from qzzc.errors import ExitCode, QzzcError
 
 
@@ -30,14 +32,26 @@ class QzzcGroup(TyperGroup):
                 _usage(error)
             raise
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _replace_unencodable()
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: Any) -> Any:
+        mark = commits.mark()
         try:
             return super().invoke(ctx)
         except QzzcError as error:
-            _fail(error.message, error.exit_code)
-        except KeyboardInterrupt:
+            saved = _saved(mark)
             _fail(
-                "已中断。未完成的操作不会写入任何数据；中断前已完成的，可用 qzzc audit 查看最后一条记录。",
+                error.message + (f"\n注意：{saved}，以上错误发生在保存之后。" if saved else ""),
+                error.exit_code,
+            )
+        except KeyboardInterrupt:
+            saved = _saved(mark)
+            _fail(
+                f"已中断。{saved}，中断发生在保存之后。"
+                if saved
+                else "已中断。未完成的操作不会写入任何数据；中断前已完成的，可用 qzzc audit 查看最后一条记录。",
                 ExitCode.INTERRUPTED,
             )
         except BrokenPipeError:
@@ -47,11 +61,33 @@ class QzzcGroup(TyperGroup):
                 _usage(error)
             if _is_cli_signal(error) or os.environ.get("QZZC_DEBUG"):
                 raise
+            saved = _saved(mark)
             _fail(
-                f"qzzc 内部错误（{type(error).__name__}），本次操作未写入任何数据。"
-                "这是程序缺陷，请把所用命令告知开发人员；设置环境变量 QZZC_DEBUG=1 可显示详细信息。",
+                f"qzzc 内部错误（{type(error).__name__}），"
+                + (f"发生在保存之后：{saved}。" if saved else "本次操作未写入任何数据。")
+                + "这是程序缺陷，请把所用命令告知开发人员；设置环境变量 QZZC_DEBUG=1 可显示详细信息。",
                 ExitCode.REFUSED,
             )
+
+
+def _saved(mark: int) -> str:
+    """What was committed since ``mark``, in words ("" for nothing): a failure after a commit must
+    not read as if nothing had been written."""
+    entries = commits.since(mark)
+    if not entries:
+        return ""
+    which = f"第 {entries[0]} 条" if len(entries) == 1 else f"第 {entries[0]}–{entries[-1]} 条"
+    return f"本次操作的数据已保存（审计日志{which}，可用 qzzc audit 查看）"
+
+
+def _replace_unencodable() -> None:
+    """Output that bypasses the console (help pages, Typer's own messages) never fails on a
+    character the stream's encoding cannot carry either (a GBK console): it becomes ``?``."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or unusual stream: leave it
+                reconfigure(errors="replace")
 
 
 def _reader_gone() -> None:
@@ -65,8 +101,7 @@ def _reader_gone() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"错误：{message}\n" if code != ExitCode.INTERRUPTED else f"{message}\n")
-    sys.stderr.flush()
+    write(f"错误：{message}\n" if code != ExitCode.INTERRUPTED else f"{message}\n", stderr=True)
     raise typer.Exit(int(code))
 
 
@@ -128,8 +163,10 @@ def _usage(error: Any) -> None:
         # `qzzc` or `qzzc meeting` alone: the help page is already shown, and is the answer.
         raise typer.Exit(int(ExitCode.USAGE))
     command = error.ctx.command_path if getattr(error, "ctx", None) else "qzzc"
-    sys.stderr.write(f"错误：命令用法有误：{translate_usage(error.format_message())}\n")
-    sys.stderr.write(f"用 `{command} -h` 查看帮助。\n")
+    write(
+        f"错误：命令用法有误：{translate_usage(error.format_message())}\n用 `{command} -h` 查看帮助。\n",
+        stderr=True,
+    )
     raise typer.Exit(int(ExitCode.USAGE))
 
 

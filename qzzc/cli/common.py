@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -26,10 +27,24 @@ def context(ctx: typer.Context) -> Context:
 
 
 def emit_json(value: Any) -> None:
-    """Writes one JSON document to stdout: UTF-8, Chinese kept as is, and nothing else."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-    sys.stdout.write("\n")
-    sys.stdout.flush()
+    """Writes one JSON document to stdout: Chinese kept as is, and nothing else. A character the
+    stream's encoding cannot carry (𠮷 on a GBK console) or that would act on a terminal is
+    written as a JSON escape (``\\ud842\\udfb7``, ``\\u202e``): the same value, in any encoding."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    stream = SafeStream(sys.stdout)
+    stream.write(_json_safe(text, stream.encoding) + "\n")
+    stream.flush()
+
+
+def write(text: str, stderr: bool = False) -> None:
+    """Writes plain ``text`` as it is to stdout (or stderr) through the one console's rules:
+    what would act on the terminal is shown as an escape (``qzzc.core.display.printable``), what
+    the stream's encoding cannot show becomes ``?``; displaying never fails a command."""
+    from qzzc.core.display import printable
+
+    stream = SafeStream(sys.stderr if stderr else sys.stdout)
+    stream.write(printable(text))
+    stream.flush()
 
 
 @contextmanager
@@ -69,19 +84,146 @@ def err() -> Console:
     return _console(stderr=True)
 
 
-def _console(stderr: bool) -> Console:
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    # A terminal's width, or the one COLUMNS gives; piped to a file, tables are drawn wide.
-    width = None if stream.isatty() or os.environ.get("COLUMNS", "").isdigit() else 200
-    # markup=False: names and units from spreadsheets may hold "[bold]…" and must print as written.
-    return Console(file=stream, highlight=False, markup=False, soft_wrap=True, width=width)
-
-
 def note(message: str) -> None:
     """A short note for the person at the terminal, on stderr."""
     err().print(message)
+
+
+class SafeStream:
+    """A text stream that never fails on a character its encoding cannot carry: a GBK console
+    (Chinese Windows, output redirected) shows 𠮷 (not in GBK) as ``?``. Everything else is the
+    wrapped stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.encoding = _encoding(stream)
+
+    def write(self, text: str) -> int:
+        try:
+            # A text stream encodes the whole text before it writes any of it.
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            return self._stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _encoding(stream: Any) -> str:
+    import codecs
+
+    name = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
+
+
+def _json_safe(text: str, encoding: str) -> str:
+    """JSON text with each character that would act on a terminal, or that ``encoding`` cannot
+    carry, written as its ``\\u`` escape (a pair of them above U+FFFF), which JSON reads back
+    as the same character."""
+    import codecs
+
+    from qzzc.core.display import replace_hidden
+
+    text = replace_hidden(text, _json_escape)
+    if text.isascii() or encoding == "utf-8":
+        return text
+    try:
+        codecs.lookup_error(_JSON_ERRORS)
+    except LookupError:
+        codecs.register_error(_JSON_ERRORS, _json_errors)
+    return text.encode(encoding, _JSON_ERRORS).decode(encoding)
+
+
+_JSON_ERRORS = "qzzc.json"
+
+
+def _json_errors(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(map(_json_escape, error.object[error.start : error.end])), error.end
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _console(stderr: bool) -> Console:
+    """One console for all output: what would act on the terminal is shown as an escape (names,
+    units, file names and audit entries come from outside), and what the terminal's encoding
+    cannot show becomes ``?``. ``markup=False`` and ``emoji=False``: a name holding ``[bold]`` or
+    ``:smile:`` prints as written."""
+    stream = sys.stderr if stderr else sys.stdout
+    # A terminal's width, or the one COLUMNS gives; piped to a file, tables are drawn wide.
+    width = None if stream.isatty() or os.environ.get("COLUMNS", "").isdigit() else 200
+    return _console_class()(
+        file=SafeStream(stream), highlight=False, markup=False, emoji=False, soft_wrap=True, width=width
+    )
+
+
+@cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    from qzzc.core.display import printable
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(self.shown(text), **options)
+
+        def print(self, *objects: Any, **options: Any) -> None:
+            super().print(*(_printable(item, self.shown) for item in objects), **options)
+
+        def shown(self, text: str) -> str:
+            """``text`` as this console shows it, before tables measure it: escapes for what
+            would act on the terminal, ``?`` for what the encoding cannot carry."""
+            text = printable(text)
+            encoding = self.file.encoding
+            if text.isascii() or encoding == "utf-8":  # UTF-8 carries all printable text
+                return text
+            return text.encode(encoding, "replace").decode(encoding)
+
+    return SafeConsole
+
+
+def _printable(item: Any, shown: Callable[[str], str]) -> Any:
+    """``item`` for printing with its text as ``shown`` makes it: a rich ``Text`` is rebuilt, a
+    ``Table``'s title, headers and cells are made so in place; ``str`` is, when rendered
+    (``SafeConsole.render_str``), and so are a table's ``str`` cells."""
+    from rich.table import Table
+    from rich.text import Text
+
+    if isinstance(item, Text):
+        if shown(item.plain) == item.plain:
+            return item
+        if not item.spans:
+            return Text(
+                shown(item.plain),
+                style=item.style,
+                justify=item.justify,
+                overflow=item.overflow,
+                no_wrap=item.no_wrap,
+                end=item.end,
+            )
+        cuts = sorted({i for i, c in enumerate(item.plain) if shown(c) != c for i in (i, i + 1)})
+        pieces = item.divide(cuts)
+        for piece in pieces:
+            piece.plain = shown(piece.plain)
+        return Text("").join(pieces)
+    if isinstance(item, Table):
+        for column in item.columns:
+            column.header = _printable(column.header, shown)
+            column.footer = _printable(column.footer, shown)
+            column._cells[:] = [_printable(cell, shown) for cell in column._cells]
+        item.title = _printable(item.title, shown)
+        item.caption = _printable(item.caption, shown)
+    return item
 
 
 def date_option(value: str | None, option: str):

@@ -53,9 +53,10 @@ class Calendar:
             ) from None
 
     def next_workday(self, day: dt.date) -> dt.date:
-        """Returns ``day`` if it is a working day, else the first working day after it."""
+        """Returns ``day`` if it is a working day, else the first working day after it. Raises
+        ``CalendarUnknown`` when there is none before the end of 9999."""
         while not self.is_workday(day):
-            day += dt.timedelta(days=1)
+            day = _day_after(day)
         return day
 
     def count_workdays(self, first: dt.date, last: dt.date) -> int:
@@ -65,6 +66,8 @@ class Calendar:
         day = first
         while day <= last:
             count += self.is_workday(day)
+            if day == dt.date.max:
+                break
             day += dt.timedelta(days=1)
         return count
 
@@ -80,9 +83,19 @@ class Calendar:
         first = day = self.next_workday(start)
         remaining = days - 1
         while remaining:
-            day += dt.timedelta(days=1)
+            day = _day_after(day)
             remaining -= self.is_workday(day)
         return first, day
+
+
+def _day_after(day: dt.date) -> dt.date:
+    """The next day; ``CalendarUnknown`` after 9999-12-31, the last day Python's dates know."""
+    if day == dt.date.max:
+        raise CalendarUnknown(
+            "工作日的计算超出了 9999-12-31，日历无法再往后推算",
+            "请核对日期（年份是否填错）或 --calendar 文件中的年份。",
+        )
+    return day + dt.timedelta(days=1)
 
 
 OFFICIAL = Calendar()

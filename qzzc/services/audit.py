@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -529,10 +530,12 @@ class Backup:
 def backup(ctx: Context, directory: Path) -> Backup:
     """Writes a consistent copy of the SQLite store into ``directory`` through SQLite's backup API,
     named ``qzzc-YYYYMMDD-HHMMSS.db`` and readable by its owner only, then verifies the copy
-    (``PRAGMA integrity_check`` and the audit chain) and notes it in the audit chain.
+    (``PRAGMA integrity_check`` and the audit chain) and notes it in the audit chain. The copy is
+    made under a hidden temporary name and takes its own name only once the note is committed:
+    a backup that fails (a full disk, Ctrl+C, a store that does not verify) leaves no file.
 
     Returns the copy. Raises ``StoreError`` for a server database (use pg_dump) and a folder that
-    cannot be written, ``AuditFailed`` when the copy does not verify (the copy is removed then).
+    cannot be written, ``AuditFailed`` when the copy does not verify.
     """
     store = ctx.store
     if store.path is None:
@@ -545,25 +548,19 @@ def backup(ctx: Context, directory: Path) -> Backup:
         raise StoreError(f"{directory} 不是文件夹")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        target = _new_file(directory)
+        handle, name = tempfile.mkstemp(prefix=".qzzc-", suffix=".db.tmp", dir=directory)  # 0600
+        os.close(handle)
     except OSError as error:
         raise StoreError(f"无法在 {directory} 中写入备份：{os_reason(error)}") from None
+    temporary = Path(name)
     try:
-        source = sqlite3.connect(store.path, timeout=30)
-        try:
-            destination = sqlite3.connect(target)
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
-        finally:
-            source.close()
-        copy = Context(store=type(store)(f"sqlite:///{target}"), operator=ctx.operator)
+        _copy(store.path, temporary, directory)
+        copy = Context(store=type(store)(f"sqlite:///{temporary}"), operator=ctx.operator)
         try:
             with copy.store.reading() as session:
                 integrity = session.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
             if integrity != "ok":
-                raise StoreError(f"备份文件 {target} 未通过完整性检查：{integrity}")
+                raise StoreError(f"备份文件未通过完整性检查：{integrity}")
             try:
                 checked = verify(copy)
             except AuditFailed as failed:
@@ -572,30 +569,54 @@ def backup(ctx: Context, directory: Path) -> Backup:
                 ) from None
         finally:
             copy.store.dispose()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    digest = file_digest(target.read_bytes())
-    with job(ctx, "backup", {"directory": str(directory)}) as current:
-        current.summary = {
-            "file": target.name,
-            "sha256": digest,
-            "entries": checked.entries,
-            "head": checked.head,
-        }
+        digest = file_digest(temporary.read_bytes())
+        with job(ctx, "backup", {"directory": str(directory)}) as current:
+            target = _free_name(directory)
+            current.summary = {
+                "file": target.name,
+                "sha256": digest,
+                "entries": checked.entries,
+                "head": checked.head,
+            }
+            current.stage_file(target, temporary)
+    finally:
+        temporary.unlink(missing_ok=True)
     return Backup(target, digest, checked.entries, checked.head)
 
 
-def _new_file(directory: Path) -> Path:
-    """Creates an empty owner-only file named for the time, adding ``-2``, ``-3``… when taken."""
+def _copy(source_path: Path, target: Path, directory: Path) -> None:
+    """Copies the SQLite store at ``source_path`` into the (empty) file ``target`` through SQLite's
+    backup API. Raises ``StoreError`` saying why not (a full disk, say)."""
+    try:
+        source = sqlite3.connect(source_path, timeout=30)
+        try:
+            destination = sqlite3.connect(target)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
+        finally:
+            source.close()
+    except sqlite3.Error as error:
+        reason = {
+            sqlite3.SQLITE_FULL: "磁盘空间不足",
+            sqlite3.SQLITE_READONLY: "磁盘只读",
+            sqlite3.SQLITE_IOERR: "读写出错（磁盘或网络故障）",
+            sqlite3.SQLITE_CANTOPEN: "无法创建文件",
+            sqlite3.SQLITE_PERM: "没有权限",
+        }.get(getattr(error, "sqlite_errorcode", 0) & 0xFF, str(error))
+        raise StoreError(f"无法在 {directory} 中写入备份：{reason}") from None
+    except OSError as error:
+        raise StoreError(f"无法在 {directory} 中写入备份：{os_reason(error)}") from None
+
+
+def _free_name(directory: Path) -> Path:
+    """A name for a backup made now that no file in ``directory`` has, adding ``-2``, ``-3``…"""
     stamp = now()[:19].replace("-", "").replace(":", "").replace("T", "-")
     for number in range(1, 1000):
         path = directory / (f"qzzc-{stamp}.db" if number == 1 else f"qzzc-{stamp}-{number}.db")
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            continue
-        return path
+        if not path.exists():
+            return path
     raise StoreError(f"{directory} 中同一秒的备份文件过多")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from qzzc import commits
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import ConfigError, QzzcError
-from qzzc.files import os_reason
+from qzzc.files import Staged, os_reason
 from qzzc.store.db import Store
 from qzzc.store.models import SCHEMA_VERSION, AuditEntry
 
@@ -62,10 +63,23 @@ class Job:
     summary: dict[str, Any] = field(default_factory=dict)
     discarded: bool = False
     seq: int | None = None  # the audit entry's number, once appended
+    files: list[Staged] = field(default_factory=list)
 
     def discard(self) -> None:
         """Ends the job without writing anything, as a success (a second ``init``, say)."""
         self.discarded = True
+
+    def stage(self, path: Path, data: bytes) -> None:
+        """Writes ``data`` beside ``path`` now, and puts it at ``path`` once the job has committed
+        (replacing an earlier file there), never if it does not (SPEC §14): a file appears only
+        with its entry, and an entry is sealed only once its file is written. Raises
+        ``QzzcError`` naming the file when it cannot be written."""
+        self.files.append(Staged(path, data))
+
+    def stage_file(self, path: Path, temporary: Path) -> None:
+        """As ``stage``, for a file the job has written itself at ``temporary`` (in ``path``'s
+        folder); it is put at ``path`` only if no file is there."""
+        self.files.append(Staged.adopt(path, temporary))
 
 
 class _Discarded(Exception):
@@ -118,7 +132,8 @@ def job(
     """Runs a writing job in one transaction and appends its audit entry in the same one.
 
     Everything the job wrote is committed together with its entry, or nothing is, whatever is
-    raised. ``inputs`` maps each input file's name to its bytes, for their SHA-256.
+    raised. ``inputs`` maps each input file's name to its bytes, for their SHA-256. Files the
+    job stages (``Job.stage``) are put in place once it has committed, and never otherwise.
 
     Before the job writes, the store is checked to be as its last audit entry left it
     (``qzzc.services.audit.check_unchanged``), so that no job builds on, and no entry seals, a
@@ -126,8 +141,9 @@ def job(
     which records such a change, runs with ``guarded=False``.
     """
     transaction = ctx.store.transaction if initialising else ctx.store.writing
+    current: Job | None = None
     try:
-        with transaction() as session, _tables_written(session) as written:
+        with _published(lambda: current), transaction() as session, _tables_written(session) as written:
             before = None
             if not initialising or ctx.store.is_initialised(session):
                 _lock_chain(session)
@@ -159,6 +175,31 @@ def job(
                 ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
     except _Discarded:
         pass
+
+
+@contextmanager
+def _published(job: Callable[[], Job | None]) -> Iterator[None]:
+    """Around a job's transaction: once it has committed, notes the commit (``qzzc.commits``)
+    and puts the files the job staged in their places; when anything is raised, before or after
+    the commit, removes those not yet there."""
+    try:
+        yield
+    except BaseException:
+        _discard(job())
+        raise
+    current = job()
+    try:
+        if current is not None and current.seq is not None:  # the transaction has committed
+            commits.record(current.seq)
+            for staged in current.files:
+                staged.publish()
+    finally:
+        _discard(current)
+
+
+def _discard(current: Job | None) -> None:
+    for staged in current.files if current is not None else []:
+        staged.discard()
 
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from qzzc.core.ids import check_digit
 from qzzc.errors import QzzcError
-from qzzc.files import os_reason
+from qzzc.files import os_reason, write_file
 from qzzc.services.base import Context
 from qzzc.store.db import Store, resolve_url
 
@@ -251,11 +252,12 @@ def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dic
 
 
 def _write_csv(path: Path, headers: tuple[str, ...], rows: list[dict[str, object]], encoding: str) -> None:
-    with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([row.get(header, "") for header in headers])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row.get(header, "") for header in headers])
+    write_file(path, text.getvalue().encode(encoding))  # whole or not at all, as every file qzzc writes
 
 
 def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: int) -> list[dict[str, object]]:

@@ -134,7 +134,8 @@ def check_eligibility(
     ctx: Context, committee: int | None = None, calendar: Path | None = None, export: Path | None = None
 ) -> CheckResult:
     """Runs every rule on the year's applicants (of one committee, or all) and stores the verdicts;
-    with ``export``, also writes the 资格审查 list there before the verdicts are committed.
+    with ``export``, also writes the 资格审查 list there, once the verdicts are committed (and
+    never if they are not).
 
     Returns the outcome, applicants in order of committee and ID number. Raises
     ``UnknownCommittee``, ``CalendarUnknown`` (naming the year, how to add it, and who has such a
@@ -219,7 +220,7 @@ def check_eligibility(
             ),
         }
         if export is not None:
-            export_verdicts(result, export)
+            current.stage(export, verdicts_workbook(result))  # put in place after the commit
     return result
 
 
@@ -451,25 +452,27 @@ EXPORT_HEADER = (
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def export_verdicts(result: CheckResult, path: Path) -> int:
-    """Writes the 资格审查 list of ``result`` (every applicant, ID masked) as xlsx at ``path``.
+def verdicts_workbook(result: CheckResult) -> bytes:
+    """The 资格审查 list of ``result`` (every applicant, ID masked) as an xlsx file's bytes.
 
-    Text that would read as a formula stays text. Returns the number of applicants written;
-    raises ``QzzcError`` when the file cannot be written.
+    Text that would read as a formula stays text; characters a workbook cannot hold (control
+    characters) are left out.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from qzzc.sheets.writer import save
+    from qzzc.sheets.writer import cell_text, workbook_bytes
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("资格审查")
 
     def cell(value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            text = WriteOnlyCell(sheet, value=value)
-            text.data_type = "s"
-            return text
+        if isinstance(value, str):
+            value = cell_text(value)
+            if value.startswith(_FORMULA_START):
+                text = WriteOnlyCell(sheet, value=value)
+                text.data_type = "s"
+                return text
         return value
 
     sheet.append(list(EXPORT_HEADER))
@@ -493,8 +496,7 @@ def export_verdicts(result: CheckResult, path: Path) -> int:
             notes,
         ]
         sheet.append([cell(value) for value in row])
-    save(book, path)
-    return len(result.applicants)
+    return workbook_bytes(book)
 
 
 __all__ = [
@@ -503,7 +505,7 @@ __all__ = [
     "SettleResult",
     "check_eligibility",
     "eligible_applicants",
-    "export_verdicts",
     "settle",
     "verdict_in_force",
+    "verdicts_workbook",
 ]

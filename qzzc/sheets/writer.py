@@ -4,6 +4,7 @@ text, and templates carry drop-down lists and text-formatted ID columns."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,19 +20,37 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
+# XML 1.0 cannot hold these (openpyxl raises IllegalCharacterError), as in qzzc.notices.xlsx.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def cell_text(value: str) -> str:
+    """``value`` without the characters a workbook cannot hold (a name stored with a control
+    character keeps the rest of its text)."""
+    return _NOT_XML.sub("", value)
+
+
 def set_value(cell: Any, value: object) -> None:
     """Puts ``value`` in an openpyxl cell; a string is always stored as text, never a formula
-    (openpyxl turns any string starting with ``=`` into one)."""
+    (openpyxl turns any string starting with ``=`` into one), without what a workbook cannot
+    hold."""
+    if isinstance(value, str):
+        value = cell_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
 
 
-def save(book: Any, path: Path) -> None:
-    """Saves an openpyxl workbook, whole or not at all, or raises ``QzzcError`` naming the file."""
+def workbook_bytes(book: Any) -> bytes:
+    """An openpyxl workbook as the bytes of its file."""
     buffer = io.BytesIO()
     book.save(buffer)
-    write_file(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def save(book: Any, path: Path) -> None:
+    """Saves an openpyxl workbook, whole or not at all, or raises ``QzzcError`` naming the file."""
+    write_file(path, workbook_bytes(book))
 
 
 def width_of(text: str) -> float:

@@ -40,20 +40,51 @@ def resolve_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
-def display_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
+_SECRET_KEYS = ("password", "passwd", "pwd", "secret", "token")
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or ":memory:"
-    return parsed.render_as_string(hide_password=True)
+
+def display_url(url: str) -> str:
+    """The store's URL as messages, audit entries and status lines show it: a SQLite file's
+    path, or a server URL with the password of ``user:password@`` and of a query parameter
+    (``?password=…``, ``sslpassword=…``) as ``***``. Never raises, however malformed the URL."""
+    scheme, _, rest = url.partition("://")
+    if scheme.split("+")[0].lower() == "sqlite":
+        database = rest.split("?", 1)[0]
+        return database[1:] if database.startswith("/") and len(database) > 1 else ":memory:"
+    location, query_mark, query = rest.partition("?")
+    host_end = location.find("/")
+    netloc, path = (location, "") if host_end < 0 else (location[:host_end], location[host_end:])
+    user, at, host = netloc.rpartition("@")
+    if at and ":" in user:
+        user = user.split(":", 1)[0] + ":***"
+    parameters = []
+    for parameter in query.split("&") if query else []:
+        key, equals, _value = parameter.partition("=")
+        secret = equals and any(word in key.lower() for word in _SECRET_KEYS)
+        parameters.append(f"{key}=***" if secret else parameter)
+    return f"{scheme}://{user}{at}{host}{path}{query_mark}{'&'.join(parameters)}"
+
+
+def _in_memory(url: str) -> bool:
+    """Whether ``url`` is an in-memory SQLite database (``sqlite://``, ``sqlite:///:memory:``)."""
+    scheme, _, rest = url.partition("://")
+    if scheme.split("+")[0].lower() != "sqlite":
+        return False
+    database, _, query = rest.partition("?")
+    return database in ("", "/", "/:memory:") or ":memory:" in database or "mode=memory" in query
 
 
 class Store:
     """One store. Cheap to create; connects on first use."""
 
     def __init__(self, url: str) -> None:
+        """Raises ``StoreError`` for an in-memory SQLite database, which would vanish with the
+        command (and its audit trail with it)."""
+        if _in_memory(url):
+            raise StoreError(
+                f"{url} 是内存数据库，命令结束即消失，qzzc 的数据和审计日志须保存在文件或数据库服务器中。"
+                "请用 --db 给出 SQLite 文件路径（如 --db qzzc.db）或 PostgreSQL 数据库 URL。"
+            )
         self.url = url
         self._engine: Engine | None = None
 
@@ -83,7 +114,12 @@ class Store:
         if not self.is_sqlite:
             try:
                 return create_engine(self.url, pool_pre_ping=True)
-            except (SQLAlchemyError, ImportError, ValueError) as error:
+            except ValueError:  # a port that is not a number, say
+                raise StoreError(
+                    f"数据库 URL {self.where} 的格式有误，请核对"
+                    "（形如 postgresql+psycopg://用户名@主机:端口/数据库名，端口为数字）。"
+                ) from None
+            except (SQLAlchemyError, ImportError) as error:
                 raise StoreError(f"无法打开数据库 {self.where}：{error}") from None
         engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -153,6 +189,11 @@ class Store:
             yield
         except OperationalError as error:
             raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
+        except ProgrammingError as error:
+            if error.statement is not None:  # a statement's error is the program's
+                raise
+            # Refused while connecting: an option of the URL the server does not know.
+            raise StoreError(f"无法使用数据库 {self.where}：{_first_line(error)}") from None
         except DatabaseError as error:
             if type(error) is not DatabaseError:  # integrity and programming errors are not the file's
                 raise
@@ -171,7 +212,14 @@ class Store:
             return
         if not path.parent.is_dir():
             raise StoreError(f"数据库所在目录不存在：{path.parent}")
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:  # a read-only folder or disk, a full disk
+            from qzzc.files import os_reason
+
+            raise StoreError(
+                f"无法在 {path.parent} 中创建数据库文件 {path.name}：{os_reason(error)}"
+            ) from None
 
     def is_initialised(self, session: Session) -> bool:
         return inspect(session.connection()).has_table(Meta.__tablename__)
@@ -253,8 +301,22 @@ def _create_tables(session: Session) -> None:
     SQLModel.metadata.create_all(session.connection())
 
 
+# SQLite's primary result codes (the low byte of its extended codes) that the clerk can act on.
+_SQLITE_REASONS = {
+    8: "数据库文件或其所在文件夹只读，无法写入",  # SQLITE_READONLY
+    10: "读写出错（磁盘或网络故障）",  # SQLITE_IOERR
+    13: "磁盘空间不足",  # SQLITE_FULL
+    14: "无法打开数据库文件（文件夹不存在、只读或没有权限）",  # SQLITE_CANTOPEN
+    23: "没有权限",  # SQLITE_AUTH
+}
+
+
 def _first_line(error: Exception) -> str:
-    text = str(getattr(error, "orig", None) or error)
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _SQLITE_REASONS:
+        return _SQLITE_REASONS[code & 0xFF]
+    text = str(original)
     return text.splitlines()[0] if text else type(error).__name__
 
 

@@ -219,7 +219,7 @@ def test_conflicts_file_with_unknown_people_is_refused(cli, store, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (
         "错误：回避名单 回避.csv 有误，共 2 处，未写入任何数据：\n"
-        "  回避.csv 第 3 行「专家身份证号」（*23）：应为 18 位，实为 3 位\n"
+        "  回避.csv 第 3 行「专家身份证号」（**3）：应为 18 位，实为 3 位\n"
         "  回避.csv 第 3 行「申报人身份证号」：必填项为空\n"
     )
     path = write_csv(

@@ -28,7 +28,7 @@ def test_import_and_list(cli_initialised, tmp_path):
     )
     listed = cli_initialised("experts", "list", "--committee", "3")
     assert listed.exit_code == 0
-    assert "139****1111" in listed.stdout
+    assert "********111" in listed.stdout
     assert mask_id(ID1) in listed.stdout
     assert "13900001111" not in listed.stdout
     assert ID1 not in listed.stdout

@@ -89,3 +89,17 @@ def test_bad_override(text, message):
     with pytest.raises(ConfigError) as caught:
         parse_override(text)
     assert caught.value.message == message
+
+
+def test_the_last_day_python_knows():
+    calendar = parse_override("year = 9999\nholidays = [9999-12-31]\nworkdays = []\n")
+    last = dt.date(9999, 12, 31)
+    assert calendar.count_workdays(dt.date(9999, 12, 27), last) == 4
+    assert calendar.period(dt.date(9999, 12, 27), 4) == (dt.date(9999, 12, 27), dt.date(9999, 12, 30))
+    with pytest.raises(CalendarUnknown) as refused:
+        calendar.period(dt.date(9999, 12, 27), 5)
+    assert refused.value.message == (
+        "工作日的计算超出了 9999-12-31，日历无法再往后推算。请核对日期（年份是否填错）或 --calendar 文件中的年份。"
+    )
+    with pytest.raises(CalendarUnknown):
+        calendar.next_workday(last)

@@ -135,7 +135,7 @@ def test_bulk_insert_failure_is_a_store_error(tmp_path):
         "id_number": "", "name": "专家" * 500, "unit": "衢州学院", "specialties": [], "title": "高级工程师",
         "title_level": "高级", "committees": [3], "data_hash": "0" * 64, "imported_at": "x", "status": "在库",
     }  # fmt: skip
-    with pytest.raises(StoreError, match="database or disk is full"), ctx.store.writing() as session:
+    with pytest.raises(StoreError, match=r"：磁盘空间不足$"), ctx.store.writing() as session:
         session.execute(text("PRAGMA max_page_count = 1"))
         bulk_insert(
             session.connection(),
@@ -143,3 +143,41 @@ def test_bulk_insert_failure_is_a_store_error(tmp_path):
             [{**record, "id_number": f"{index:018d}"} for index in range(2000)],
         )
     ctx.store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("sqlite:////srv/qzzc/qzzc.db", "/srv/qzzc/qzzc.db"),
+        ("sqlite:///C:/qzzc/qzzc.db?mode=ro", "C:/qzzc/qzzc.db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u:secret@h:5432/db", "postgresql+psycopg://u:***@h:5432/db"),
+        ("postgresql+psycopg://u@h/db?password=secret", "postgresql+psycopg://u@h/db?password=***"),
+        (
+            "postgresql+psycopg://u:p@ss@h/db?sslmode=require&PASSWORD=x&sslpassword=y&options=-csearch_path%3Ds",
+            "postgresql+psycopg://u:***@h/db?sslmode=require&PASSWORD=***&sslpassword=***&options=-csearch_path%3Ds",
+        ),
+        ("postgresql+psycopg://u:secret@h:notaport/db", "postgresql+psycopg://u:***@h:notaport/db"),
+        ("postgresql://u:secret@", "postgresql://u:***@"),
+        ("x://", "x://"),
+    ],
+)
+def test_a_database_url_is_shown_without_its_password(url, shown):
+    from qzzc.store.db import display_url
+
+    assert display_url(url) == shown
+    assert Store(url).where == shown
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite+pysqlite://", "sqlite:///file::memory:?cache=shared"]
+)
+def test_an_in_memory_database_is_refused(url):
+    from qzzc.errors import StoreError
+
+    with pytest.raises(StoreError) as refused:
+        Store(url)
+    assert refused.value.message == (
+        f"{url} 是内存数据库，命令结束即消失，qzzc 的数据和审计日志须保存在文件或数据库服务器中。"
+        "请用 --db 给出 SQLite 文件路径（如 --db qzzc.db）或 PostgreSQL 数据库 URL。"
+    )
