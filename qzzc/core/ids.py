@@ -57,6 +57,12 @@ def parse_id_number(value: object) -> IdNumber:
     if text[:2] not in PROVINCES:
         raise CellInvalid(f"前两位 {text[:2]} 不是省级行政区划代码（GB/T 2260），请核对号码")
     if check_digit(text[:17]) != text[17]:
+        if text.endswith("000"):
+            # Excel keeps 15 significant digits: an ID stored as a number comes back ending in 000.
+            raise CellInvalid(
+                "校验位不符；末三位是 000，多半是 Excel 把号码存成了数字、末几位已丢失。"
+                "请把该列设为“文本”格式后重新录入身份证号"
+            )
         raise CellInvalid("校验位不符，请核对号码")
     return IdNumber(number=text, birth_date=birth, gender="男" if int(text[16]) % 2 else "女")
 

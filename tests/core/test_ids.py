@@ -83,3 +83,11 @@ def test_age_against_the_evaluation_year(birth, problem):
     from qzzc.core.ids import age_problem
 
     assert age_problem(parse_id_number(_number(f"330802{birth}123")), 2021) == problem
+
+
+def test_an_id_whose_last_digits_excel_zeroed_says_so():
+    with pytest.raises(CellInvalid) as caught:
+        parse_id_number("330802199001011000")
+    assert caught.value.message == (
+        "校验位不符；末三位是 000，多半是 Excel 把号码存成了数字、末几位已丢失。请把该列设为“文本”格式后重新录入身份证号"
+    )
