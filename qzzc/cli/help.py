@@ -68,6 +68,7 @@ def install() -> None:
     Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
     formatting.HelpFormatter.write_usage = chinese_write_usage  # type: ignore[method-assign]
 
+    _completion_options()
     parameter = getattr(typer_core, "_TyperParameter", None)
     if parameter is not None and hasattr(parameter, "display_type"):
         display_type = parameter.display_type
@@ -96,6 +97,7 @@ def _placeholders(root: Any) -> None:
         for param in getattr(command, "params", ()):
             if param.name in COMPLETION_HELP:
                 param.help = COMPLETION_HELP[param.name]
+
         stack.extend(getattr(command, "commands", {}).values())
 
 
@@ -108,3 +110,44 @@ def _panels() -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+
+
+def _completion_options() -> None:
+    """Typer declares its completion options once, as the defaults of two placeholder functions;
+    their help and the install message are given in Chinese here, before the command is built."""
+    try:
+        from typer import completion
+    except ImportError:  # pragma: no cover - a Typer without completion
+        return
+    for function in (
+        getattr(completion, "_install_completion_placeholder_function", None),
+        getattr(completion, "_install_completion_no_auto_placeholder_function", None),
+    ):
+        for name, info in zip(
+            ("install_completion", "show_completion"),
+            getattr(function, "__defaults__", None) or (),
+            strict=False,
+        ):
+            if hasattr(info, "help"):
+                info.help = COMPLETION_HELP[name]
+            if name == "install_completion" and hasattr(info, "callback"):
+                info.callback = _install_completion
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """``--install-completion``, saying in Chinese what it did (Typer says it in English)."""
+    import sys
+
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    try:
+        shell, path = install(shell=value) if isinstance(value, str) else install()
+    except (OSError, RuntimeError, SystemExit, Exception):  # an unknown shell, an unwritable profile
+        sys.stderr.write(
+            "错误：无法为当前的命令行（shell）安装命令补全；支持 bash、zsh、fish 和 PowerShell。\n"
+        )
+        sys.exit(1)
+    sys.stdout.write(f"已为 {shell} 安装命令补全（{path}），重新打开命令行窗口后生效。\n")
+    sys.exit(0)

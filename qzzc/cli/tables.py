@@ -19,7 +19,7 @@ def table(title: str | None, headers: Sequence[str], whole: frozenset[str] | set
     from rich import box
     from rich.table import Table
 
-    made = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    made = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     for header in headers:
         if header in whole:
             made.add_column(header, no_wrap=True, overflow="ignore")

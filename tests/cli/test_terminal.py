@@ -52,18 +52,30 @@ def test_a_missing_argument_is_named_in_chinese():
     )
 
 
-def test_shell_completion_is_offered():
+def _completion(tmp_path, *args):
+    import os
     import subprocess
     import sys
 
-    result = subprocess.run(
-        [sys.executable, "-m", "qzzc", "--show-completion", "bash"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    # Typer's own switch: the shell is named on the command line rather than detected from the
+    # parent process, which a test runner does not have.
+    environment = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1", "HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "qzzc", *args], capture_output=True, text=True, timeout=60, env=environment
     )
+
+
+def test_shell_completion_is_offered(tmp_path):
+    result = _completion(tmp_path, "--show-completion", "bash")
     assert result.returncode == 0, result.stderr
     assert "_QZZC_COMPLETE=complete_bash" in result.stdout
+
+
+def test_install_completion_speaks_chinese(tmp_path):
+    result = _completion(tmp_path, "--install-completion", "bash")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"已为 bash 安装命令补全（{tmp_path / '.bash_completions' / 'qzzc.sh'}），重新打开命令行窗口后生效。\n"
+    assert "_QZZC_COMPLETE" in (tmp_path / ".bash_completions" / "qzzc.sh").read_text()
 
 
 @pytest.fixture
