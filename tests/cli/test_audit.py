@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from helpers import EXPERT_HEADERS
+
 from qzzc.core.audit import GENESIS, canonical_json
 
 
@@ -238,3 +240,42 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
         stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0  # the listing was made; the reader chose to stop
     assert stderr == ""
+
+
+def test_an_edited_entry_stops_import_check_and_the_draw(cli_initialised, db_path, tmp_path):
+    """SPEC §14: not only verify; every writing command refuses a broken chain, and writes nothing."""
+    from helpers import many_expert_rows, many_form_rows, write_csv
+
+    data = write_csv(tmp_path / "a.csv", many_form_rows(12))
+    experts = write_csv(tmp_path / "e.csv", many_expert_rows(20), EXPERT_HEADERS)
+    for args in (["import", str(data), "--committee", "3"], ["experts", "import", str(experts)]):
+        assert cli_initialised(*args).exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE audit_entries SET summary = '{\"rows\": 1}' WHERE seq = 2")
+        before = connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+    connection.close()
+    draw = ["draw-experts", "--committee", "3", "--date", "2021-10-15", "--size", "9", "--seed", "abc"]
+    for args in (["import", str(data), "--committee", "3"], ["check"], draw):
+        result = cli_initialised(*args)
+        assert (result.exit_code, result.stdout) == (1, ""), args
+        assert result.stderr == (
+            "错误：数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：\n"
+            "  审计记录第 2 条的内容与其哈希不符（被改动）。\n"
+            "请用最近的备份（qzzc backup 生成的文件）恢复数据库，再重新操作。\n"
+        ), args
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0] == before
+    connection.close()
+
+
+def test_a_changed_year_is_named_by_verify(cli_initialised, db_path):
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE meta SET value = '2020' WHERE key = 'year'")
+    connection.close()
+    result = cli_initialised("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "错误：审计核验未通过，发现 1 处问题：",
+        "  数据库的年度记录（meta 表）被改动，与审计记录不符。",
+    ]
+    assert cli_initialised("check").exit_code == 1
