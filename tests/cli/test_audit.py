@@ -279,3 +279,44 @@ def test_a_changed_year_is_named_by_verify(cli_initialised, db_path):
         "  数据库的年度记录（meta 表）被改动，与审计记录不符。",
     ]
     assert cli_initialised("check").exit_code == 1
+
+
+def test_objects_made_behind_qzzcs_back_on_postgresql_are_named_and_stop_writers(pg_url):
+    """The issue's story: a rule that changes a vote result as qzzc writes it, and its kin."""
+    from helpers import run_cli
+    from sqlalchemy import create_engine, text
+
+    assert run_cli("--db", pg_url, "init").exit_code == 0
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        for sql in (
+            "CREATE RULE one_more AS ON INSERT TO tally_results DO ALSO "
+            "UPDATE tally_results SET yes = yes + 1 WHERE id = NEW.id",
+            "CREATE POLICY hide ON verdicts USING (verdict <> 'ineligible')",
+            "ALTER TABLE verdicts ENABLE ROW LEVEL SECURITY",
+            "CREATE VIEW passed AS SELECT * FROM tally_results WHERE passed",
+        ):
+            connection.execute(text(sql))
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    engine.dispose()
+    found = [
+        "  数据库中有 qzzc 不会创建的规则「one_more」（tally_results 表）：它能在 qzzc 写入时暗中改动数据。",
+        "  数据库中有 qzzc 不会创建的行级安全策略「hide」（verdicts 表）：它能让 qzzc 看不到或写不进部分数据。",
+        "  verdicts 表被启用了行级安全（row level security），qzzc 不会启用它：它能让 qzzc 看不到部分数据。",
+        f"  数据库中有 qzzc 不会创建的视图「{schema}.passed」（读取 tally_results 表）：它能冒充或改写 qzzc 的数据表。",
+    ]
+    verified = run_cli("--db", pg_url, "audit", "verify")
+    assert verified.exit_code == 1
+    assert verified.stderr.splitlines() == [
+        "错误：审计核验未通过，发现 4 处问题：",
+        *found,
+        "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。",
+    ]
+    checked = run_cli("--db", pg_url, "check")
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines() == [
+        "错误：数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：",
+        *found,
+        "请由系统管理员删除上述 qzzc 不会创建的对象，运行 qzzc audit verify 并与最近的备份核对数据后再操作。",
+    ]
+    assert len(json.loads(run_cli("--db", pg_url, "audit", "--json").stdout)) == 1

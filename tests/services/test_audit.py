@@ -25,7 +25,7 @@ from qzzc.services.audit import (
 )
 from qzzc.services.base import Context, job
 from qzzc.store.db import Store
-from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
+from qzzc.store.models import SCHEMA_VERSION, Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
 
 AT = "2021-10-15T09:00:00+08:00"
 
@@ -236,7 +236,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, mon
     assert verify(initialised).entries == 1
     make_records(initialised)
     with initialised.store.reading() as session:
-        assert initialised.store.schema_version(session) == 2
+        assert initialised.store.schema_version(session) == SCHEMA_VERSION
         assert initialised.store.meta(session, "audit_head") == f"2:{list_entries(initialised)[-1]['hash']}"
         assert inspect(session.connection()).has_table("draw_applicants")
     assert verify(initialised).entries == 2
@@ -1026,3 +1026,23 @@ def _schema_of(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).query["options"].removeprefix("-csearch_path=")
+
+
+def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_next_job(ctx, monkeypatch):
+    """A store of the qzzc before the meta kind (version 2: marker, draw_applicants) verifies and
+    gains version 3 and its meta records' digest with its next job."""
+    import qzzc.services.audit as audit
+    from qzzc.services.plan import init_store
+
+    every = audit.KINDS
+    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "meta"))
+    init_store(ctx)
+    monkeypatch.setattr(audit, "KINDS", every)
+    tamper(ctx, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert verify(ctx).entries == 1
+    make_records(ctx)
+    with ctx.store.reading() as session:
+        assert ctx.store.schema_version(session) == 3
+    assert verify(ctx).entries == 2
+    tamper(ctx, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert failure(ctx) == ["数据库的结构版本记录（meta 表）被改动，与审计记录不符。"]
