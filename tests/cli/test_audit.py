@@ -282,9 +282,19 @@ def test_a_changed_year_is_named_by_verify(cli_initialised, db_path):
 
 
 def test_objects_made_behind_qzzcs_back_on_postgresql_are_named_and_stop_writers(pg_url):
-    """The issue's story: a rule that changes a vote result as qzzc writes it, and its kin."""
-    from helpers import run_cli
+    """The issue's story: a rule that changes a vote result as qzzc writes it, and its kin. The
+    commands run in a process of their own: the CLI leaves its PostgreSQL pool to the exit."""
+    import subprocess
+    import sys
+
     from sqlalchemy import create_engine, text
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "-m", "qzzc", *args], capture_output=True, text=True, timeout=120
+        )
+        done.exit_code = done.returncode  # type: ignore[attr-defined]
+        return done
 
     assert run_cli("--db", pg_url, "init").exit_code == 0
     engine = create_engine(pg_url)
