@@ -289,3 +289,101 @@ def test_mutated_input_never_breaks_a_command(target, tmp_path):
         path.unlink()
         outcomes[(how, result.exit_code)] += 1
     print(f"\n{target.name}: {CASES} cases, (mutation, exit): {dict(sorted(outcomes.items()))}")
+
+
+# -- office templates (SPEC §14) --------------------------------------------------------------
+#
+# An office template is hostile input too: each case is a bundled template, randomly mutated
+# (cut, doubled, spliced with Jinja syntax or an injection payload, bytes flipped), rendered by
+# ``qzzc notice … --template`` on the fixed documents store. Asserted as for the files above, and:
+# no payload's command ever runs (a marker file is never made), a refusal leaves no notice, and a
+# notice never holds a full ID number.
+
+TEMPLATE_KINDS = {
+    "announcement": ["-c", "3"],
+    "pre-review": ["-c", "3", "--start", "2021-09-28"],
+    "result": ["-m", "{meeting}", "--start", "2021-10-21"],
+    "filing-form": ["-m", "{meeting}"],
+}
+TEMPLATE_SNIPPETS: tuple[str, ...] = (
+    "{{", "}}", "{%", "%}", "{#", "{% endfor %}", "{% endif %}", "{% if x %}", "{% for a in applicants %}",
+    "{{ office }}", "{{ applicants | length }}", "{{ a.name }}", "| md", "| safe", "|e", "{% raw %}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ self.__init__.__globals__ }}", "{{ config }}",
+    "{{ request }}", "{{ lipsum.__globals__ }}", "{{ range.__init__ }}", "{{ office._x }}",
+    "{{ office.__class__ }}", "{{ office | attr('__class__') }}", "{{ '{0.__class__}'.format(office) }}",
+    "{% include '/etc/passwd' %}", "{% include '../x' %}", "{% include 'part.j2' %}", "{% include 'own' %}",
+    "{% extends '_base.html.j2' %}", "{% import '/etc/hostname' as h %}", "{% set x = applicants %}",
+    "{{ 'x' * 99999999 }}", "{{ 2 ** 999999 }}", "{{ 1 / 0 }}", "{{ office.year + 'a' }}", "{% macro m() %}",
+    "{{ cycler.__init__.__globals__.os.popen('touch {pwned}').read() }}", "\x00", "\ufeff", "衢", "🙂",
+)  # fmt: skip
+
+
+def _mutate_template(rng: random.Random, text: str, pwned: Path) -> tuple[str, bytes]:
+    how = rng.choice(("snippet", "snippet", "snippets", "cut", "double", "flip", "truncate"))
+    if how.startswith("snippet"):
+        for _ in range(1 if how == "snippet" else rng.randint(2, 6)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(TEMPLATE_SNIPPETS).replace("{pwned}", str(pwned)) + text[at:]
+    elif how == "cut":
+        start = rng.randrange(len(text))
+        text = text[:start] + text[start + rng.randint(1, 200) :]
+    elif how == "double":
+        start = rng.randrange(len(text))
+        text = text[:start] + text[start : start + rng.randint(1, 200)] * 2 + text[start:]
+    data = bytearray(text.encode("utf-8"))
+    if how == "flip":
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    elif how == "truncate":
+        del data[rng.randrange(len(data)) :]
+    return how, bytes(data)
+
+
+@pytest.mark.slow
+def test_mutated_office_templates_never_break_a_notice(tmp_path):
+    from fixed_store import build_store
+    from helpers import IDS
+
+    from qzzc.resources import templates_dir
+    from qzzc.services.base import Context
+    from qzzc.store.db import Store
+
+    db = tmp_path / "qzzc.db"
+    ctx = Context(store=Store(f"sqlite:///{db}"), operator="测试员")
+    meeting = build_store(ctx, tmp_path)
+    ctx.store.dispose()
+    office = tmp_path / "office"
+    office.mkdir()
+    (office / "part.j2").write_text("{{ office.committee }}\n", encoding="utf-8")
+    pwned = tmp_path / "pwned"
+    rng = random.Random(f"{SEED}:templates")
+    outcomes: Counter[tuple[str, int]] = Counter()
+    cases = CASES * 2
+    for number in range(cases):
+        kind = rng.choice(list(TEMPLATE_KINDS))
+        suffix = rng.choice((".md", ".html"))
+        source = (templates_dir() / f"{kind}{suffix}.j2").read_text(encoding="utf-8")
+        how, data = _mutate_template(rng, source, pwned)
+        template = office / f"own{suffix}.j2"
+        template.write_bytes(data)
+        out = office / f"case{number}{suffix}"
+        args = [arg.format(meeting=meeting) for arg in TEMPLATE_KINDS[kind]]
+        before = _entries(db)
+        result = run_cli("--db", str(db), "notice", kind, *args, "-o", str(out), "--template", str(template))
+        context = f"template case {number} ({kind}{suffix}, {how}), kept at {template}"
+        assert result.exit_code in (0, 1), f"{context}: exit {result.exit_code}\n{result.stderr}"
+        assert "内部错误" not in result.stderr, f"{context}: {result.stderr}"
+        assert "Traceback" not in result.stdout + result.stderr, context
+        assert not pwned.exists(), f"{context}: the payload ran"
+        if result.exit_code == 1:
+            assert result.stderr.startswith("错误："), f"{context}: {result.stderr}"
+            assert _entries(db) == before, f"{context}: a refusal wrote an audit entry"
+            assert not out.exists(), f"{context}: a refusal left its notice"
+        else:
+            text = out.read_text(encoding="utf-8")
+            assert [number for number in IDS if number in text] == [], context
+            out.unlink()
+        outcomes[(how, result.exit_code)] += 1
+    verified = run_cli("--db", str(db), "audit", "verify")
+    assert verified.exit_code == 0, verified.stderr
+    print(f"\noffice templates: {cases} cases, (mutation, exit): {dict(sorted(outcomes.items()))}")

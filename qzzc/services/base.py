@@ -61,6 +61,7 @@ class Job:
     session: Session
     at: str
     summary: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, bytes] = field(default_factory=dict)  # name: bytes, hashed into the entry
     discarded: bool = False
     seq: int | None = None  # the audit entry's number, once appended
     files: list[Staged] = field(default_factory=list)
@@ -132,11 +133,13 @@ def job(
     """Runs a writing job in one transaction and appends its audit entry in the same one.
 
     Everything the job wrote is committed together with its entry, or nothing is, whatever is
-    raised. ``inputs`` maps each input file's name to its bytes, for their SHA-256. Files the
-    job stages (``Job.stage``) are put in place once it has committed, and never otherwise.
+    raised. ``inputs`` maps each input file's name to its bytes, for their SHA-256; a job that
+    reads more files as it runs adds them to ``Job.inputs``. Files the job stages (``Job.stage``)
+    are put in place once it has committed, and never otherwise.
 
-    Before the job writes, the store is checked to be as its last audit entry left it
-    (``qzzc.services.audit.check_unchanged``), so that no job builds on, and no entry seals, a
+    Before the job writes, the store is checked to be as its audit chain left it
+    (``qzzc.services.audit.check_unchanged``: the whole chain, the head marker, the protected
+    records and the year and schema records), so that no job builds on, and no entry seals, a
     change made behind qzzc's back; a changed store raises ``Tampered``. Only ``audit accept``,
     which records such a change, runs with ``guarded=False``.
     """
@@ -152,10 +155,12 @@ def job(
 
                     before = check_unchanged(ctx, session)
             written.clear()  # what the job itself writes
-            current = Job(session=session, at=now())
+            current = Job(session=session, at=now(), inputs=dict(inputs or {}))
             yield current
             if current.discarded:
                 raise _Discarded
+            if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:  # before the state: it is protected
+                ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
             session.flush()
             from qzzc.services.audit import state_after
 
@@ -166,13 +171,11 @@ def job(
                 operator=ctx.operator,
                 command=command,
                 options=dict(options or {}),
-                inputs=describe_inputs(inputs or {}),
+                inputs=describe_inputs(current.inputs),
                 summary=current.summary,
             )
             current.seq = entry.seq
             ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
-            if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:
-                ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
     except _Discarded:
         pass
 

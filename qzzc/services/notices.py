@@ -66,7 +66,7 @@ def render_notice(
     """Writes document ``kind`` to ``out`` (``.html``, ``.md`` or ``.xlsx``) and returns what it
     wrote. ``calendar`` is an override file for years the official calendar does not know
     (``--calendar``). The document is a step of the year's record: its audit entry holds the options, the
-    office template's SHA-256 and the file's, so that a published notice can be matched to the
+    SHA-256 of the office template and of every file it includes, and the file's, so that a published notice can be matched to the
     store it came from. Raises ``UsageError`` for a missing option or a format the document has not, and
     ``QzzcError`` for a state that cannot give the document (no tally yet, …)."""
     suffix = out.suffix.lower()
@@ -117,7 +117,8 @@ def render_notice(
             else:
                 from qzzc.notices.render import render_text
 
-                data = render_text(kind, suffix, context, template).encode("utf-8")
+                # every file an office template read (itself and what it includes), as rendered
+                data = render_text(kind, suffix, context, template, current.inputs).encode("utf-8")
             rows = len(getattr(context, "applicants", ()))
             period = getattr(context, "period", None)
             current.summary = {

@@ -16,10 +16,13 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # 2: ``meta.audit_head`` names the last audit entry written (``qzzc.services.audit``), and the new
 # table ``draw_applicants``. No existing table changed: a version 1 store gains the table with its
 # next writing job (``Store.writing``) and the marker with that job's audit entry.
+# 3: the audit entries' state covers the ``meta`` records (year, schema version). No table changed;
+# the version keeps an older qzzc, which would take the new kind for removed records and cry
+# tampering, from a store written since (it says "written by a newer qzzc" instead).
 HEAD_MARKER_SINCE = 2
 
 

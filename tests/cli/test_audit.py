@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from helpers import EXPERT_HEADERS
+
 from qzzc.core.audit import GENESIS
 
 
@@ -238,3 +240,93 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
         stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0  # the listing was made; the reader chose to stop
     assert stderr == ""
+
+
+def test_an_edited_entry_stops_import_check_and_the_draw(cli_initialised, db_path, tmp_path):
+    """SPEC §14: not only verify; every writing command refuses a broken chain, and writes nothing."""
+    from helpers import many_expert_rows, many_form_rows, write_csv
+
+    data = write_csv(tmp_path / "a.csv", many_form_rows(12))
+    experts = write_csv(tmp_path / "e.csv", many_expert_rows(20), EXPERT_HEADERS)
+    for args in (["import", str(data), "--committee", "3"], ["experts", "import", str(experts)]):
+        assert cli_initialised(*args).exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE audit_entries SET summary = '{\"rows\": 1}' WHERE seq = 2")
+        before = connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0]
+    connection.close()
+    draw = ["draw-experts", "--committee", "3", "--date", "2021-10-15", "--size", "9", "--seed", "abc"]
+    for args in (["import", str(data), "--committee", "3"], ["check"], draw):
+        result = cli_initialised(*args)
+        assert (result.exit_code, result.stdout) == (1, ""), args
+        assert result.stderr == (
+            "错误：数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：\n"
+            "  审计记录第 2 条的内容与其哈希不符（被改动）。\n"
+            "请用最近的备份（qzzc backup 生成的文件）恢复数据库，再重新操作。\n"
+        ), args
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM audit_entries").fetchone()[0] == before
+    connection.close()
+
+
+def test_a_changed_year_is_named_by_verify(cli_initialised, db_path):
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE meta SET value = '2020' WHERE key = 'year'")
+    connection.close()
+    result = cli_initialised("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "错误：审计核验未通过，发现 1 处问题：",
+        "  数据库的年度记录（meta 表）被改动，与审计记录不符。",
+    ]
+    assert cli_initialised("check").exit_code == 1
+
+
+def test_objects_made_behind_qzzcs_back_on_postgresql_are_named_and_stop_writers(pg_url):
+    """The issue's story: a rule that changes a vote result as qzzc writes it, and its kin. The
+    commands run in a process of their own: the CLI leaves its PostgreSQL pool to the exit."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, text
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, "-m", "qzzc", *args], capture_output=True, text=True, timeout=120
+        )
+        done.exit_code = done.returncode  # type: ignore[attr-defined]
+        return done
+
+    assert run_cli("--db", pg_url, "init").exit_code == 0
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        for sql in (
+            "CREATE RULE one_more AS ON INSERT TO tally_results DO ALSO "
+            "UPDATE tally_results SET yes = yes + 1 WHERE id = NEW.id",
+            "CREATE POLICY hide ON verdicts USING (verdict <> 'ineligible')",
+            "ALTER TABLE verdicts ENABLE ROW LEVEL SECURITY",
+            "CREATE VIEW passed AS SELECT * FROM tally_results WHERE passed",
+        ):
+            connection.execute(text(sql))
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    engine.dispose()
+    found = [
+        "  数据库中有 qzzc 不会创建的规则「one_more」（tally_results 表）：它能在 qzzc 写入时暗中改动数据。",
+        "  数据库中有 qzzc 不会创建的行级安全策略「hide」（verdicts 表）：它能让 qzzc 看不到或写不进部分数据。",
+        "  verdicts 表被启用了行级安全（row level security），qzzc 不会启用它：它能让 qzzc 看不到部分数据。",
+        f"  数据库中有 qzzc 不会创建的视图「{schema}.passed」（读取 tally_results 表）：它能冒充或改写 qzzc 的数据表。",
+    ]
+    verified = run_cli("--db", pg_url, "audit", "verify")
+    assert verified.exit_code == 1
+    assert verified.stderr.splitlines() == [
+        "错误：审计核验未通过，发现 4 处问题：",
+        *found,
+        "数据库可能在 qzzc 之外被改动。请保留现状，联系系统管理员并与最近的备份核对。",
+    ]
+    checked = run_cli("--db", pg_url, "check")
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines() == [
+        "错误：数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据：",
+        *found,
+        "请由系统管理员删除上述 qzzc 不会创建的对象，运行 qzzc audit verify 并与最近的备份核对数据后再操作。",
+    ]
+    assert len(json.loads(run_cli("--db", pg_url, "audit", "--json").stdout)) == 1

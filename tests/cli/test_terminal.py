@@ -74,7 +74,10 @@ def test_shell_completion_is_offered(tmp_path):
 def test_install_completion_speaks_chinese(tmp_path):
     result = _completion(tmp_path, "--install-completion", "bash")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"已为 bash 安装命令补全（{tmp_path / '.bash_completions' / 'qzzc.sh'}），重新打开命令行窗口后生效。\n"
+    assert (
+        result.stdout
+        == f"已为 bash 安装命令补全（{tmp_path / '.bash_completions' / 'qzzc.sh'}），重新打开命令行窗口后生效。\n"
+    )
     assert "_QZZC_COMPLETE" in (tmp_path / ".bash_completions" / "qzzc.sh").read_text()
 
 

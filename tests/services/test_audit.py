@@ -25,7 +25,7 @@ from qzzc.services.audit import (
 )
 from qzzc.services.base import Context, job
 from qzzc.store.db import Store
-from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
+from qzzc.store.models import SCHEMA_VERSION, Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
 
 AT = "2021-10-15T09:00:00+08:00"
 
@@ -226,8 +226,9 @@ def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, mon
 
     initialised = ctx
     every = audit.KINDS
-    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "draw_applicants"))
-    init_store(initialised)  # as version 1 wrote it: no draw_applicants, no marker
+    older = tuple(kind for kind in every if kind.name not in ("draw_applicants", "meta"))
+    monkeypatch.setattr(audit, "KINDS", older)
+    init_store(initialised)  # as version 1 wrote it: no draw_applicants, no marker, meta unprotected
     tamper(initialised, "DROP TABLE draw_applicants")
     tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
     tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
@@ -235,7 +236,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, mon
     assert verify(initialised).entries == 1
     make_records(initialised)
     with initialised.store.reading() as session:
-        assert initialised.store.schema_version(session) == 2
+        assert initialised.store.schema_version(session) == SCHEMA_VERSION
         assert initialised.store.meta(session, "audit_head") == f"2:{list_entries(initialised)[-1]['hash']}"
         assert inspect(session.connection()).has_table("draw_applicants")
     assert verify(initialised).entries == 2
@@ -638,7 +639,10 @@ def test_lowering_the_version_does_not_excuse_a_deleted_marker(initialised):
     make_records(initialised)
     tamper(initialised, "DELETE FROM meta WHERE key = 'audit_head'")
     tamper(initialised, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
+    assert failure(initialised) == [
+        "审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。",
+        "数据库的结构版本记录（meta 表）被改动，与审计记录不符。",
+    ]
 
 
 def test_a_garbled_marker_is_named_as_such(initialised):
@@ -755,3 +759,290 @@ def test_floats_are_compared_exactly_whatever_the_session_says(pg_url):
     assert failure(other) == ["2021 年度第 3 号评委会的申报人（applicants 表）被改动，与审计记录不符。"]
     other.store.dispose()
     ctx.store.dispose()
+
+
+# -- a broken chain stops writers (SPEC §14) ---------------------------------------------------
+
+
+def refused(ctx) -> list[str]:
+    """The lines of the refusal of a writing job, which must not start."""
+    before = count_entries_raw(ctx)
+    with pytest.raises(Tampered) as caught, job(ctx, "test-write"):
+        pytest.fail("the job must not start")  # pragma: no cover
+    assert count_entries_raw(ctx) == before
+    return caught.value.message.splitlines()
+
+
+BACKUP = "请用最近的备份（qzzc backup 生成的文件）恢复数据库，再重新操作。"
+REFUSED = "数据库中的数据与审计日志不符，为免掩盖改动，本次操作未执行，未写入任何数据："
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            "UPDATE audit_entries SET operator = '李四' WHERE seq = 2",
+            "审计记录第 2 条的内容与其哈希不符（被改动）。",
+        ),
+        (
+            "UPDATE audit_entries SET hash = '" + "a" * 64 + "' WHERE seq = 2",
+            "审计记录第 2 条的内容与其哈希不符（被改动）。",
+        ),
+        ("DELETE FROM audit_entries WHERE seq = 2", "审计记录第 2 条缺失（被删除）。"),
+    ],
+    ids=["contents", "hash", "deleted"],
+)
+def test_an_entry_edited_in_the_middle_stops_writers(initialised, change, problem):
+    """Not only the last entry: an edit before it refuses every writing job, not only verify."""
+    make_records(initialised)
+    make_records_again(initialised)
+    with job(initialised, "test-note"):
+        pass
+    tamper(initialised, change)
+    lines = refused(initialised)
+    assert lines[0] == REFUSED
+    assert lines[1] == f"  {problem}"
+    assert lines[-1] == BACKUP
+    assert problem in failure(initialised)
+
+
+def test_reordered_entries_stop_writers(initialised):
+    make_records(initialised)
+    make_records_again(initialised)
+    tamper(initialised, "UPDATE audit_entries SET seq = seq + 100 WHERE seq IN (2, 3)")
+    tamper(initialised, "UPDATE audit_entries SET seq = 5 - (seq - 100) WHERE seq > 100")
+    lines = refused(initialised)
+    assert lines[1:3] == [
+        "  审计记录第 2 条的内容与其哈希不符（被改动）。",
+        "  审计记录第 3 条的内容与其哈希不符（被改动）。",
+    ]
+    assert lines[-1] == BACKUP
+
+
+def test_accept_cannot_mend_an_edited_entry(initialised):
+    make_records(initialised)
+    tamper(initialised, "UPDATE audit_entries SET operator = '李四' WHERE seq = 1")
+    with pytest.raises(QzzcError) as caught:
+        accept(initialised, "想补上")
+    assert caught.value.message.splitlines() == [
+        "审计日志中的记录被删除、改动或调换顺序，不能用 accept 确认，未写入任何数据：",
+        "  审计记录第 1 条的内容与其哈希不符（被改动）。",
+        "请用最近的备份（qzzc backup 生成的文件）恢复数据库。",
+    ]
+    assert count_entries_raw(initialised) == 2
+
+
+def test_a_changed_year_is_found_stops_writers_and_can_be_accepted(initialised):
+    tamper(initialised, "UPDATE meta SET value = '2022' WHERE key = 'year'")
+    change = "数据库的年度记录（meta 表）被改动，与审计记录不符。"
+    assert failure(initialised) == [change]
+    assert refused(initialised)[1:2] == [f"  {change}"]
+    assert accept(initialised, "经批准改为 2022 年度").changes == [change]
+    assert verify(initialised).entries == 2
+
+
+def test_an_added_meta_record_is_found(initialised):
+    tamper(initialised, "INSERT INTO meta (key, value) VALUES ('readonly', 'no')")
+    assert failure(initialised) == [
+        "数据库的「readonly」记录（meta 表）在最后一条审计记录之后被加入，与审计记录不符。"
+    ]
+
+
+def test_entries_from_before_meta_was_protected_verify(ctx, monkeypatch):
+    """An entry that does not know the meta kind leaves it unchecked (it cannot be compared as
+    empty: every store has a year); the next job's entry records it."""
+    import qzzc.services.audit as audit
+    from qzzc.services.plan import init_store
+
+    every = audit.KINDS
+    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "meta"))
+    init_store(ctx)
+    monkeypatch.setattr(audit, "KINDS", every)
+    assert "meta" not in list_entries(ctx)[-1]["state"]["groups"]
+    assert verify(ctx).entries == 1
+    make_records(ctx)
+    assert list_entries(ctx)[-1]["state"]["groups"]["meta"].keys() == {"schema_version", "year"}
+    tamper(ctx, "UPDATE meta SET value = '2022' WHERE key = 'year'")
+    assert failure(ctx) == ["数据库的年度记录（meta 表）被改动，与审计记录不符。"]
+
+
+def test_the_chain_check_of_a_job_sees_every_entry(initialised):
+    """A job's check and verify agree on a sound store of many entries."""
+    for _ in range(30):
+        with job(initialised, "test-note"):
+            pass
+    make_records(initialised)
+    assert verify(initialised).entries == 32
+
+
+# -- objects qzzc does not create (SPEC §14) ---------------------------------------------------
+
+
+def objects_found(ctx, *sql: str) -> list[str]:
+    """Makes objects behind qzzc's back; returns what verify names, after checking that a writing
+    job is refused with the same lines and the advice to remove them."""
+    make_records(ctx)
+    for statement in sql:
+        tamper(ctx, statement)
+    problems = failure(ctx)
+    lines = refused(ctx)
+    assert lines == [
+        REFUSED,
+        *(f"  {problem}" for problem in problems),
+        "请由系统管理员删除上述 qzzc 不会创建的对象，运行 qzzc audit verify 并与最近的备份核对数据后再操作。",
+    ]
+    with pytest.raises(QzzcError) as caught:
+        accept(ctx, "想确认")
+    assert (
+        caught.value.message.splitlines()[0]
+        == "数据库中有 qzzc 不会创建的对象，不能用 accept 确认，未写入任何数据："
+    )
+    return problems
+
+
+def test_a_rule_on_a_protected_table_is_found(pg_store):
+    """The issue's story: a rule that adds a yes vote to every tally result qzzc writes."""
+    ctx = pg_store
+    problems = objects_found(
+        ctx,
+        "CREATE RULE one_more AS ON INSERT TO tally_results DO ALSO "
+        "UPDATE tally_results SET yes = yes + 1 WHERE id = NEW.id",
+    )
+    assert problems == [
+        "数据库中有 qzzc 不会创建的规则「one_more」（tally_results 表）：它能在 qzzc 写入时暗中改动数据。"
+    ]
+
+
+def test_row_level_security_is_found(pg_store):
+    ctx = pg_store
+    problems = objects_found(
+        ctx,
+        "ALTER TABLE applicants ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY hide_five ON applicants USING (committee_seq <> 5)",
+        "CREATE POLICY hide_votes ON tally_results USING (yes > 0)",
+    )
+    assert problems == [
+        "数据库中有 qzzc 不会创建的行级安全策略「hide_five」（applicants 表）：它能让 qzzc 看不到或写不进部分数据。",
+        "数据库中有 qzzc 不会创建的行级安全策略「hide_votes」（tally_results 表）：它能让 qzzc 看不到或写不进部分数据。",
+        "applicants 表被启用了行级安全（row level security），qzzc 不会启用它：它能让 qzzc 看不到部分数据。",
+    ]
+
+
+def test_forced_row_level_security_without_a_policy_is_found(pg_store):
+    ctx = pg_store
+    assert objects_found(ctx, "ALTER TABLE verdicts FORCE ROW LEVEL SECURITY") == [
+        "verdicts 表被启用了行级安全（row level security），qzzc 不会启用它：它能让 qzzc 看不到部分数据。"
+    ]
+
+
+def test_a_view_over_protected_tables_is_found(pg_store):
+    ctx = pg_store
+    schema = _schema_of(ctx.store.url)
+    problems = objects_found(
+        ctx,
+        "CREATE VIEW results AS SELECT r.*, a.name FROM tally_results r JOIN applicants a ON a.id = r.applicant_id",
+        "CREATE MATERIALIZED VIEW tallied AS SELECT * FROM tallies",
+    )
+    assert problems == [
+        f"数据库中有 qzzc 不会创建的视图「{schema}.results」（读取 applicants、tally_results 表）：它能冒充或改写 qzzc 的数据表。",
+        f"数据库中有 qzzc 不会创建的视图「{schema}.tallied」（读取 tallies 表）：它能冒充或改写 qzzc 的数据表。",
+    ]
+
+
+def test_a_view_named_like_a_protected_table_on_the_search_path_is_found(pg_url):
+    """One rename of qzzc's table away from standing in for it."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    schema = _schema_of(pg_url)
+    other = f"qzzc_test_{uuid.uuid4().hex[:12]}"
+    url = make_url(pg_url)
+    both = url.update_query_dict({"options": f"-csearch_path={schema},{other}"}).render_as_string(
+        hide_password=False
+    )
+    ctx = _pg(both)
+    try:
+        tamper(ctx, f'CREATE SCHEMA "{other}"')
+        problems = objects_found(ctx, f'CREATE VIEW "{other}".tally_results AS SELECT 1 AS id, 4 AS yes')
+        assert problems == [
+            f"数据库中有 qzzc 不会创建的视图「{other}.tally_results」（与 qzzc 的 tally_results 表同名）："
+            "它能冒充或改写 qzzc 的数据表。"
+        ]
+    finally:
+        tamper(ctx, f'DROP SCHEMA IF EXISTS "{other}" CASCADE')
+        ctx.store.dispose()
+
+
+def test_a_postgresql_trigger_is_found_with_the_others(pg_store):
+    ctx = pg_store
+    problems = objects_found(
+        ctx,
+        "CREATE FUNCTION keep() RETURNS trigger AS $$ BEGIN NEW.passed := true; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER keep BEFORE INSERT ON tally_results FOR EACH ROW EXECUTE FUNCTION keep()",
+        "ALTER TABLE tally_results DISABLE TRIGGER keep",  # disabled, still there to be enabled
+        "CREATE RULE no_delete AS ON DELETE TO audit_entries DO INSTEAD NOTHING",
+    )
+    assert problems == [
+        "数据库中有 qzzc 不会创建的触发器「keep」（tally_results 表）：它能在 qzzc 写入时暗中改动数据。",
+        "数据库中有 qzzc 不会创建的规则「no_delete」（audit_entries 表）：它能在 qzzc 写入时暗中改动数据。",
+    ]
+
+
+def test_a_view_in_a_sqlite_store_is_found(db_path):
+    from qzzc.services.plan import init_store
+
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    init_store(ctx)
+    problems = objects_found(ctx, "CREATE VIEW results AS SELECT * FROM tally_results")
+    assert problems == ["数据库中有 qzzc 不会创建的视图「results」：它能冒充或改写 qzzc 的数据表。"]
+    ctx.store.dispose()
+
+
+def test_a_view_in_another_schema_over_nothing_of_qzzcs_is_not_found(pg_store):
+    """A shared server's other views are none of qzzc's business."""
+    ctx = pg_store
+    tamper(ctx, "CREATE VIEW plain AS SELECT 1 AS one")
+    assert verify(ctx).entries == 1
+
+
+def _pg(url: str) -> Context:
+    from qzzc.services.plan import init_store
+
+    ctx = Context(store=Store(url), operator="测试员")
+    init_store(ctx)
+    return ctx
+
+
+@pytest.fixture
+def pg_store(pg_url):
+    """An initialised store in a fresh PostgreSQL schema."""
+    ctx = _pg(pg_url)
+    yield ctx
+    ctx.store.dispose()
+
+
+def _schema_of(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).query["options"].removeprefix("-csearch_path=")
+
+
+def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_next_job(ctx, monkeypatch):
+    """A store of the qzzc before the meta kind (version 2: marker, draw_applicants) verifies and
+    gains version 3 and its meta records' digest with its next job."""
+    import qzzc.services.audit as audit
+    from qzzc.services.plan import init_store
+
+    every = audit.KINDS
+    monkeypatch.setattr(audit, "KINDS", tuple(kind for kind in every if kind.name != "meta"))
+    init_store(ctx)
+    monkeypatch.setattr(audit, "KINDS", every)
+    tamper(ctx, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert verify(ctx).entries == 1
+    make_records(ctx)
+    with ctx.store.reading() as session:
+        assert ctx.store.schema_version(session) == 3
+    assert verify(ctx).entries == 2
+    tamper(ctx, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    assert failure(ctx) == ["数据库的结构版本记录（meta 表）被改动，与审计记录不符。"]
