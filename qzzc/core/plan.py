@@ -102,11 +102,16 @@ class Committee:
     @cached_property
     def specialty_keys(self) -> Mapping[str, str]:
         """Every ``term_key`` an applicant's specialty may have → the specialty as the plan writes
-        it: the specialty; a field with each of its areas (rows 2, 5, ``水利工程规划设计``); a
-        specialty with its prefix (row 18, ``中等职业学校文化课``)."""
+        it: the specialty; the specialty without its bracketed part (``风景园林``); a field with each
+        of its areas (rows 2, 5, ``水利工程规划设计``); a specialty with its prefix (row 18,
+        ``中等职业学校文化课``)."""
         keys: dict[str, str] = {}
         for specialty in self.specialties:
             keys[term_key(specialty)] = specialty
+            # 风景园林（景观设计） is also written 风景园林: the form before the brackets names it too.
+            base = re.sub(r"[（(][^（）()]*[）)]", "", specialty)
+            if base and base != specialty:
+                keys.setdefault(term_key(base), specialty)
             for area in self.areas.get(specialty, ()):
                 keys[term_key(specialty + area)] = specialty
             if self.specialty_prefix:

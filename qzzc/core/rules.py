@@ -91,6 +91,7 @@ INITIAL = "初定"  # 申报类型 of a 职称初定
 NORMAL = "正常申报"
 TRANSFER = "转评"
 EXCEPTIONAL = "破格"
+LEAP = "越级"
 DIRECT = "直通车"
 PUBLIC_INSTITUTION = "事业单位"
 LEVELS = tuple(Level)
@@ -260,17 +261,33 @@ class EligibilityRules:
     self_evaluating_units: frozenset[str]
     entrust_required: frozenset[str]
     failing_assessments: frozenset[str]
+    series_keywords: tuple[tuple[str, str], ...] = ()  # (word, series), longest word first
     title_years: tuple[TitleYearsRow, ...] = ()
     title_years_until: dt.date = dt.date(2021, 12, 31)
     direct_series: frozenset[str] = frozenset({"工程"})
 
     def series_of_specialty(self, specialty: str) -> str | None:
-        """The title series ``series.specialties`` gives a specialty (compared by ``term_key``)."""
-        return self.series_specialties.get(term_key(specialty))
+        """The title series of a specialty: ``series.specialties`` for the specialty itself
+        (compared by ``term_key``), else ``series.keywords`` for a word it contains, the longest
+        first (``会计学`` and ``财务会计`` contain 会计; ``护理学`` contains 护理)."""
+        key = term_key(specialty)
+        found = self.series_specialties.get(key)
+        if found is not None:
+            return found
+        return next((series for word, series in self.series_keywords if word in key), None)
 
-    def series_of(self, seq: int, specialty: str) -> str | None:
-        """The title series of an application: its specialty's, else its committee's."""
-        return self.series_of_specialty(specialty) or self.series_committees.get(seq)
+    def series_of(self, seq: int, specialty: str, own: bool = False) -> str | None:
+        """The title series of an application: ``series.specialties`` for its specialty; else, for
+        one of the committee's own specialties (``own``), the committee's series (committee 9's
+        经济学 is 党校教师, not 经济); else a keyword's series; else the committee's."""
+        listed = self.series_specialties.get(term_key(specialty))
+        if listed is not None:
+            return listed
+        if not own:
+            found = self.series_of_specialty(specialty)
+            if found is not None:
+                return found
+        return self.series_committees.get(seq)
 
     def education_rank(self, education: str) -> int:
         """Returns the rank of a 学历 in the file's order, or -1 when it is not listed."""
@@ -460,6 +477,15 @@ def thresholds_from(data: Mapping[str, Any], source: str = "规则文件") -> El
             term_key(key): r.text(f"series.specialties.{key}", value)
             for key, value in r.table("series.specialties").items()
         },
+        series_keywords=tuple(
+            sorted(
+                (
+                    (term_key(word), r.text(f"series.keywords.{word}", value))
+                    for word, value in r.table("series.keywords").items()
+                ),
+                key=lambda item: (-len(item[0]), item[0]),
+            )
+        ),
         own_units=own_units,
         self_evaluating_units=frozenset(
             normalise_unit(unit) for unit in r.texts("scope.self_evaluating_units")
@@ -467,9 +493,18 @@ def thresholds_from(data: Mapping[str, Any], source: str = "规则文件") -> El
         entrust_required=frozenset(r.texts("affiliation.entrust_required")),
         failing_assessments=frozenset(r.texts("assessment.failing")),
         title_years=_title_years(r, order),
-        title_years_until=r.date("title.years_until", dt.date(int(r.get("year", 2021)), 12, 31)),
+        title_years_until=_years_until(r),
         direct_series=frozenset(r.texts("direct.series", r.get("direct.series", ["工程"]))),
     )
+
+
+def _years_until(r: _Reader) -> dt.date:
+    """``title.years_until``: a day of the evaluation year (资历 is counted within that year)."""
+    year = int(r.get("year", 2021))
+    until = r.date("title.years_until", dt.date(year, 12, 31))
+    if until.year != year:
+        raise r.fail("title.years_until", f" {year} 年内的日期", until.isoformat())
+    return until
 
 
 def _title_years(r: _Reader, order: tuple[str, ...]) -> tuple[TitleYearsRow, ...]:
@@ -561,6 +596,10 @@ class RuleContext:
     @property
     def seq(self) -> int:
         return self.committee.seq
+
+    def owns(self, specialty: str) -> bool:
+        """Whether ``specialty`` is one of the committee's own (not row 1's other specialties)."""
+        return specialty in self.specialties or self.committee.specialty_of(specialty) is not None
 
     def count_workdays(self, first: dt.date, last: dt.date) -> int:
         """Working days from ``first`` to ``last`` inclusive; raises ``CalendarUnknown``."""
@@ -946,7 +985,7 @@ def initial_exam_series(a: ApplicantFacts, c: RuleContext) -> Found:
     通过参加考试取得职称，不再进行职称初定. The series is ``series.specialties`` for the
     specialty, else ``series.committees`` for the committee."""
     rules = c.rules
-    series = rules.series_of(c.seq, a.specialty)
+    series = rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
     if series is None:
         return (
             Note(
@@ -1069,7 +1108,7 @@ def direct_track(a: ApplicantFacts, c: RuleContext) -> Found:
     ``direct.series`` (工程) and needs a 职业资格或技能等级; blank is read as "none"."""
     if a.application_type != DIRECT:
         return NONE
-    series = c.rules.series_of(c.seq, a.specialty)
+    series = c.rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
     if series not in c.rules.direct_series:
         return (
             Reason(
@@ -1110,10 +1149,13 @@ def title_sequence(a: ApplicantFacts, c: RuleContext) -> Found:
     target = level_of(a.title)
     if kind in (INITIAL, DIRECT) or target is None or not _takes_title(a, c):
         return NONE
-    if kind == EXCEPTIONAL:
+    if kind in (EXCEPTIONAL, LEAP):
         return (
             Reason(
-                "title.sequence", "破格申报，须经评委会按破格条件审核同意", {"type": kind}, verdict=REVIEW
+                "title.sequence",
+                f"{kind}申报，须经评委会按{kind}条件审核同意",
+                {"type": kind},
+                verdict=REVIEW,
             ),
         )
     if a.current_title is None:
@@ -1182,7 +1224,7 @@ def title_years(a: ApplicantFacts, c: RuleContext) -> Found:
     if not _takes_title(a, c):
         return NONE
     rules = c.rules
-    series = rules.series_of(c.seq, a.specialty)
+    series = rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
     rank = rules.education_rank(a.education)
     rows = [
         row
@@ -1289,3 +1331,39 @@ RULES_INITIAL: tuple[Rule, ...] = COMMON_RULES + INITIAL_RULES + LATER_RULES
 
 def rules_for(a: ApplicantFacts) -> tuple[Rule, ...]:
     return RULES_INITIAL if a.application_type == INITIAL else RULES_NORMAL
+
+
+def check_against_plan(
+    rules: EligibilityRules,
+    data: Mapping[str, Any],
+    committees: Iterable[Committee],
+    source: str = "规则文件",
+) -> None:
+    """Refuses (``ConfigError``, naming the key) a rules file that does not fit the year's plan: a
+    committee key that is no committee of the plan (the rule would silently never apply), a
+    ``[[title.years]]`` series no committee or specialty has, or a specialty of a committee put in
+    another title series than its committee's by ``series.specialties``."""
+    plan = {committee.seq: committee for committee in committees}
+    r = _Reader(data, source)
+    for section in ("cpd.professional", "cpd.senior", "series.committees", "scope.own_units"):
+        for key in r.table(section):
+            if key.isdigit() and int(key) not in plan:
+                raise ConfigError(
+                    f"{source}：键 {section}.{key} 不是本年度计划中的评委会（序号 1–{max(plan, default=0)}）"
+                )
+    known = set(rules.series_committees.values()) | set(rules.series_specialties.values())
+    for index, row in enumerate(rules.title_years, start=1):
+        unknown = sorted(row.series - known)
+        if unknown:
+            raise ConfigError(
+                f"{source}：键 title.years 第 {index} 行 的 series 中「{'、'.join(unknown)}」不是任何评委会或专业的职称系列"
+                "（见 [series.committees]）"
+            )
+    for key, series in rules.series_specialties.items():
+        for committee in plan.values():
+            own = rules.series_committees.get(committee.seq)
+            if key in committee.specialty_keys and own is not None and series != own:
+                raise ConfigError(
+                    f"{source}：键 series.specialties 把第 {committee.seq} 号评委会的专业"
+                    f"「{committee.specialty_keys[key]}」归入{series}系列，而该评委会为{own}系列"
+                )

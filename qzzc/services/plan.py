@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
 from qzzc.core.plan import HEADER, Committee, parse_committee, parse_plan
+from qzzc.core.rules import check_against_plan, thresholds_from
 from qzzc.core.ruleset import RuleSet, parse_rules
 from qzzc.errors import ConfigError, StoreError, UnknownCommittee
 from qzzc.resources import data_file
@@ -71,6 +72,9 @@ def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None
     except UnicodeDecodeError:
         raise ConfigError(f"{rules_path.name} 不是 UTF-8 编码的文本文件") from None
     ruleset = parse_rules(rules_text, rules_path.name)
+    check_against_plan(
+        thresholds_from(ruleset.data, rules_path.name), ruleset.data, committees, rules_path.name
+    )
     year = ruleset.year
     options = {"plan": str(plan_path.name), "rules": str(rules_path.name), "year": year}
     inputs = {plan_path.name: plan_bytes, rules_path.name: rules_bytes}

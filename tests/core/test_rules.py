@@ -880,3 +880,63 @@ def test_whole_years(first, until, years):
     from qzzc.core.rules import whole_years
 
     assert whole_years(first, until) == years
+
+
+@pytest.mark.parametrize(
+    ("specialty", "series"),
+    [
+        ("会计学", "会计"),
+        ("护理学", "卫生技术"),
+        ("中医学", "卫生技术"),
+        ("档案管理", "档案"),
+        ("英语", "翻译"),
+        ("中药", "药学"),
+        ("审计学", "审计"),
+        ("经济管理", "经济"),
+        ("统计学", "统计"),
+        ("医学", "卫生技术"),
+        ("中小学教师", "中小学教师"),
+    ],
+)
+def test_the_catch_all_refuses_other_series_by_their_words(specialty, series):
+    verdict = check(dataclasses.replace(BASE, committee_seq=1, specialty=specialty))
+    assert found(verdict) == [
+        (
+            "committee.specialty",
+            f"申报专业「{specialty}」属于{series}系列，第 1 号评委会只受理工程系列暂无评委会的专业",
+        )
+    ]
+
+
+@pytest.mark.parametrize("specialty", ["核工程", "计算机软件", "机械设计", "电子信息"])
+def test_the_catch_all_takes_engineering_specialties(specialty):
+    assert found(check(dataclasses.replace(BASE, committee_seq=1, specialty=specialty))) == []
+
+
+@pytest.mark.parametrize(("text", "owner"), [("风景园林", 3), ("建筑电气", 3), ("市政道路", 3)])
+def test_a_specialty_without_its_brackets_belongs_to_its_committee(text, owner):
+    assert found(check(dataclasses.replace(BASE, specialty=text))) == []
+    assert found(check(dataclasses.replace(BASE, committee_seq=1, specialty=text))) == [
+        (
+            "committee.specialty",
+            f"申报专业「{text}」不在第 1 号评委会的所评专业之列，应向第 {owner} 号评委会申报",
+        )
+    ]
+
+
+def test_a_committees_own_specialty_keeps_its_series_for_the_initial_rules():
+    party_school = dataclasses.replace(
+        INITIAL,
+        committee_seq=9,
+        title="助教",
+        specialty="经济学",
+        unit="中共衢州市委党校",
+        social_insurance_unit="中共衢州市委党校",
+    )
+    assert [rule for rule, _ in found(check(party_school))] == []
+
+
+def test_leap_is_an_application_type_for_the_committee():
+    verdict = check(dataclasses.replace(BASE, application_type="越级", current_title="技术员"))
+    assert found(verdict) == [("title.sequence", "越级申报，须经评委会按越级条件审核同意")]
+    assert verdict.verdict == "review"

@@ -175,3 +175,36 @@ def test_init_refuses_a_bad_rules_file(cli, tmp_path):
     result = cli("init", "--rules", str(bad))
     assert result.exit_code == 1
     assert result.stderr == "错误：rules.toml：键 cpd.public_hours 应为 0 至 10000 之间的数，现为 -1\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "[cpd.professional]\n",
+            '[cpd.professional]\n"99" = 60\n',
+            "键 cpd.professional.99 不是本年度计划中的评委会（序号 1–25）",
+        ),
+        (
+            "years_until = 2021-12-31",
+            "years_until = 2031-12-31",
+            "键 title.years_until 应为 2021 年内的日期，现为 '2031-12-31'",
+        ),
+        (
+            'series = ["工程"]\nsource = "人社部发〔2019〕16号：具备博士学位"',
+            'series = ["不存在"]\nsource = "人社部发〔2019〕16号：具备博士学位"',
+            "键 title.years 第 2 行 的 series 中「不存在」不是任何评委会或专业的职称系列（见 [series.committees]）",
+        ),
+        (
+            '"翻译" = "翻译"\n',
+            '"翻译" = "翻译"\n"建筑设计" = "会计"\n',
+            "键 series.specialties 把第 3 号评委会的专业「建筑设计」归入会计系列，而该评委会为工程系列",
+        ),
+    ],
+)
+def test_init_refuses_a_rules_file_that_does_not_fit_the_plan(cli, tmp_path, old, new, message):
+    assert old in TEXT
+    bad = tmp_path / "rules.toml"
+    bad.write_text(TEXT.replace(old, new, 1), encoding="utf-8")
+    result = cli("init", "--rules", str(bad))
+    assert (result.exit_code, result.stderr) == (1, f"错误：rules.toml：{message}\n")
