@@ -43,10 +43,7 @@ def _print(entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         given = entry["options"] if isinstance(entry["options"], dict) else {}
         summary = entry["summary"] if isinstance(entry["summary"], dict) else {}
-        inputs = "；".join(
-            f"{item['file']}（{item['sha256'][:SHORT_HASH]}）" if isinstance(item, dict) else str(item)
-            for item in (entry["inputs"] if isinstance(entry["inputs"], list) else [entry["inputs"]])
-        )
+        inputs = "；".join(_input(item) for item in _as_list(entry["inputs"]))
         console.print(
             f"第 {entry['seq']} 条  {beijing(entry['at'])}  {entry['operator']}  {command_name(entry['command'])}"
             f"  哈希 {entry['hash'][:SHORT_HASH]}",
@@ -60,6 +57,19 @@ def _print(entries: list[dict[str, Any]]) -> None:
     console.print(f"共 {len(entries)} 条记录；最新记录的哈希：{entries[-1]['hash']}", markup=False)
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value in (None, "", [], {}):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _input(item: Any) -> str:
+    """One input file as ``name（hash）``; an entry changed outside qzzc is shown as it is."""
+    if isinstance(item, dict) and isinstance(item.get("file"), str) and isinstance(item.get("sha256"), str):
+        return f"{item['file']}（{item['sha256'][:SHORT_HASH]}）"
+    return str(item)
+
+
 @app.command("verify")
 def verify(
     ctx: typer.Context,
@@ -71,6 +81,7 @@ def verify(
     ] = None,
 ) -> None:
     """核验审计日志的哈希链，并核对审查结论、专家抽取、计票等数据与日志记录一致；发现改动则退出码为 1。"""
+    from qzzc.core.audit_words import beijing
     from qzzc.services.audit import verify as verify_store
 
     result = verify_store(context(ctx), head)
@@ -80,7 +91,7 @@ def verify(
         return
     console.print(
         f"核验通过：审计日志 {result.entries} 条记录完整，审查结论、专家抽取和计票等数据与最后一条记录"
-        f"（{result.last_at}）一致。",
+        f"（{beijing(result.last_at or '')}）一致。",
         markup=False,
     )
     console.print(

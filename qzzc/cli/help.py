@@ -23,6 +23,7 @@ TYPE_LABELS = {
     "path": "路径",
     "file": "文件",
     "directory": "文件夹",
+    "dir": "文件夹",
     "text": "文字",
     "integer": "整数",
 }
@@ -80,6 +81,9 @@ def install() -> None:
             inner = label[1:-1]
             if inner == "bool":
                 return None
+            if inner.startswith("list[") and inner.endswith("]"):  # a repeatable option
+                element = inner[5:-1]
+                return f"<{TYPE_LABELS.get(element, element)}，可重复>"
             return f"<{TYPE_LABELS.get(inner, inner)}>"
 
         parameter.display_type = chinese_type

@@ -36,7 +36,7 @@ def tally(
     ] = None,
     absent: Annotated[
         list[str] | None,
-        typer.Option("--absent", help="未出席委员的身份证号（可重复），记入会议记录。", show_default=False),
+        typer.Option("--absent", help="未出席委员的身份证号或姓名（可重复），记入会议记录。", show_default=False),
     ] = None,
     amend: Annotated[bool, typer.Option("--amend", help="更正已记录的计票（须写明 --reason）。")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由。")] = None,
@@ -106,8 +106,8 @@ def show_meeting(
 
 
 def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
-    from rich.table import Table
-
+    from qzzc.cli.tables import table as make_table
+    from qzzc.core.audit_words import beijing
     from qzzc.core.draw import describe_exclusions
     from qzzc.core.privacy import mask_id
 
@@ -124,7 +124,7 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
     for draw in minutes["draws"]:
         state = "有效" if draw["active"] else "已作废"
         say(
-            f"第 {draw['number']} 次抽取（{state}）：{draw['created_at']}，委员 {draw['size']} 人，"
+            f"第 {draw['number']} 次抽取（{state}）：{beijing(draw['created_at'])}，委员 {draw['size']} 人，"
             f"候补 {len(draw['alternates'])} 人"
         )
         say(f"  种子：{draw['seed']}")
@@ -140,11 +140,11 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
         reason = f"，理由：{replacement['reason']}" if replacement["reason"] else ""
         say(
             f"替补（第 {replacement['draw']} 次抽取）：{replacement['out']['name']} 由 "
-            f"{replacement['in']['name']} 替补，{replacement['at']}{reason}"
+            f"{replacement['in']['name']} 替补，{beijing(replacement['at'])}{reason}"
         )
     if minutes["members"]:
         columns = ["序号", "姓名", "工作单位", "身份证号", "出席"] + (["联系电话"] if contacts else [])
-        table = Table(*columns, title="执行委员会委员")
+        table = make_table("执行委员会委员", columns)
         for number, member in enumerate(minutes["members"], start=1):
             present = {True: "出席", False: "缺席", None: "—"}[member["present"]]
             row = [str(number), member["name"], member["unit"], mask_id(member["id_number"]), present]
@@ -159,11 +159,11 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
     active = next((tally for tally in tallies if tally["active"]), tallies[-1])
     needed = active["applicants"][0]["needed"] if active["applicants"] else 0
     say(
-        f"计票（第 {active['version']} 版，{active['created_at']}，{active['operator']}）："
+        f"计票（第 {active['version']} 版，{beijing(active['created_at'])}，{active['operator']}）："
         f"委员 {active['members']} 人，出席 {active['attending']} 人，"
         f"缺席 {active['members'] - active['attending']} 人，同意票须达 {needed} 票。"
     )
-    table = Table("姓名", "身份证号", "申报资格", "同意", "不同意", "弃权", "须达", "结果", title="计票结果")
+    table = make_table("计票结果", ("姓名", "身份证号", "申报资格", "同意", "不同意", "弃权", "须达", "结果"))
     for applicant in active["applicants"]:
         table.add_row(
             applicant["name"],
@@ -182,7 +182,7 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
             state = "有效" if tally["active"] else "已被更正"
             reason = f"，更正理由：{tally['amend_reason']}" if tally["amend_reason"] else ""
             say(
-                f"  第 {tally['version']} 版（{state}）：{tally['created_at']}，{tally['operator']}，"
+                f"  第 {tally['version']} 版（{state}）：{beijing(tally['created_at'])}，{tally['operator']}，"
                 f"出席 {tally['attending']} 人{reason}"
             )
 

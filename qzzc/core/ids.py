@@ -87,9 +87,10 @@ def age_problem(identity: IdNumber, year: int) -> str | None:
     """Returns why ``identity`` cannot belong to an applicant of evaluation year ``year`` (born
     after the year, or younger than 16 at its end), or None (SPEC §5)."""
     birth = identity.birth_date
+    # The birth date is part of the number: the message does not show it, as the mask hides it.
     if birth.year > year:
-        return f"出生日期 {birth.isoformat()} 晚于 {year} 评审年度，请核对号码"
+        return f"号码中的出生日期晚于 {year} 评审年度，请核对号码"
     age = year - birth.year  # at the end of the year, every birthday of it has passed
     if age < MIN_AGE:
-        return f"按出生日期 {birth.isoformat()}，至 {year} 年底未满 {MIN_AGE} 周岁，请核对号码"
+        return f"按号码中的出生日期，至 {year} 年底未满 {MIN_AGE} 周岁，请核对号码"
     return None

@@ -44,8 +44,16 @@ def restore(ctx: Context, backup: Path, *, force: bool = False) -> Restored:
         raise StoreError(
             "共享的 PostgreSQL 数据库请由数据库管理员用 pg_restore 恢复；qzzc restore 只恢复 SQLite 数据库文件。"
         )
+    if backup.is_dir():
+        raise StoreError(
+            f"{backup} 是文件夹，不是备份文件；请写出备份文件本身（如 {backup / 'qzzc-20211009-153000.db'}）"
+        )
     if not backup.is_file():
         raise StoreError(f"找不到备份文件：{backup}")
+    if target.is_dir():
+        raise StoreError(
+            f"{target} 是文件夹，不能作为数据库文件；请写出数据库文件的路径（如 {target / 'qzzc.db'}）"
+        )
     if backup.resolve() == target.resolve():
         raise StoreError(f"备份文件就是要恢复的数据库本身：{target}")
     if target.exists() and not force:

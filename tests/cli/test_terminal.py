@@ -39,7 +39,10 @@ def test_no_help_page_has_english_placeholders(path):
         "<int>",
         "<bool>",
         "<path>",
+        "<dir>",
+        "<list[",
         "Show this",
+        "Install completion",
     ):
         assert english not in page, english
 
@@ -249,3 +252,47 @@ def test_tables_at_80_columns_keep_ids_and_names_whole(cli, db_path, tmp_path, m
     assert len(re.findall(r"330802\*{8}\d{3}[\dX]|330881\*{8}\d{3}[\dX]", listed)) == 4
     assert "赵六" in listed
     assert "张三" in listed
+
+
+def test_meeting_show_at_80_columns_keeps_ids_whole_and_speaks_beijing_time(
+    cli, db_path, tmp_path, monkeypatch
+):
+    from fixed_store import build_store
+
+    from qzzc.services.base import Context
+    from qzzc.store.db import Store
+
+    ctx = Context(store=Store(f"sqlite:///{db_path}"), operator="测试员")
+    meeting = build_store(ctx, tmp_path)
+    ctx.store.dispose()
+    monkeypatch.setenv("COLUMNS", "80")
+    page = cli("meeting", "show", str(meeting)).stdout
+    assert "…" not in page
+    assert len(re.findall(r"\d{6}\*{8}\d{3}[\dX]", page)) == 9 + 3  # nine members, three applicants
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", page)  # no ISO times with a T
+
+
+def test_audit_shows_an_entry_whose_inputs_were_changed_outside_qzzc(cli_initialised, db_path):
+    import sqlite3
+
+    connection = sqlite3.connect(db_path)
+    connection.execute("UPDATE audit_entries SET inputs = ? WHERE seq = 1", ('{"a": 1}',))
+    connection.commit()
+    connection.close()
+    result = cli_initialised("audit")
+    assert result.exit_code == 0, result.stderr
+    assert "    输入文件：{'a': 1}" in result.stdout.splitlines()
+
+
+def test_restore_refuses_a_folder_on_either_side(cli_initialised, db_path, tmp_path):
+    assert cli_initialised("backup", str(tmp_path / "备份")).exit_code == 0
+    backup = next((tmp_path / "备份").glob("qzzc-*.db"))
+    folder = cli_initialised("restore", str(tmp_path / "备份"))
+    assert folder.exit_code == 1
+    assert folder.stderr.startswith(f"错误：{tmp_path / '备份'} 是文件夹，不是备份文件")
+    target = tmp_path / "dd"
+    target.mkdir()
+    onto = cli_initialised("restore", str(backup), "--db", str(target), "--force")
+    assert onto.exit_code == 1
+    assert onto.stderr.startswith(f"错误：{target} 是文件夹，不能作为数据库文件")
+    assert target.is_dir()

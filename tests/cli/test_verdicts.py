@@ -111,8 +111,8 @@ def test_import_refuses_impossible_id_numbers(cli_initialised, tmp_path):
     result = cli_initialised("import", str(path), "--committee", "3", "--json")
     assert result.exit_code == 1
     assert [(e["row"], e["value"], e["message"]) for e in json.loads(result.stdout)["errors"]] == [
-        (2, "330802********" + too_young[-4:], "按出生日期 2010-01-01，至 2021 年底未满 16 周岁，请核对号码"),
-        (3, "330802********" + unborn[-4:], "出生日期 2030-01-01 晚于 2021 评审年度，请核对号码"),
+        (2, "330802********" + too_young[-4:], "按号码中的出生日期，至 2021 年底未满 16 周岁，请核对号码"),
+        (3, "330802********" + unborn[-4:], "号码中的出生日期晚于 2021 评审年度，请核对号码"),
         (4, "000802********" + no_province[-4:], "前两位 00 不是省级行政区划代码（GB/T 2260），请核对号码"),
     ]
     assert json.loads(cli_initialised("applicants", "list", "--json").stdout) == []
