@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from qzzc.core.titles import LEVEL_OF_TITLE, Level, level_of
 from qzzc.services.base import Context, job
 from qzzc.services.eligibility import check_eligibility
 from qzzc.services.plan import init_store, list_committees
@@ -30,6 +31,16 @@ from qzzc.store.models import Applicant
 REGIONS = ["市本级"] * 4 + ["柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县", "市外"]
 EDUCATIONS = ["中专", "大专", "本科", "本科", "本科", "研究生"]
 STARTS = [dt.date(2021, 6, 21), dt.date(2021, 9, 28), dt.date(2021, 6, 10), dt.date(2021, 7, 5)]
+
+
+# A title of each level, to hold as 现职称 one level below the title applied for.
+_LEVELS = list(Level)
+ONE_BELOW = {
+    level: next(
+        title for title, found in LEVEL_OF_TITLE.items() if found == _LEVELS[_LEVELS.index(level) - 1]
+    )
+    for level in _LEVELS[1:]
+}
 
 
 def applicants(count: int, committees, seed: int = 2021) -> list[dict]:
@@ -53,7 +64,10 @@ def applicants(count: int, committees, seed: int = 2021) -> list[dict]:
                 "unit_affiliation": rng.choice(["市属", "县（市、区）属", "省部属"]),
                 "region": rng.choice(REGIONS),
                 "specialty": rng.choice(committee.specialties),
-                "title": rng.choice(committee.titles),
+                "title": (title := rng.choice(committee.titles)),
+                # one level below the title applied for (title.sequence), held since 2015
+                "current_title": ONE_BELOW.get(level_of(title)),
+                "current_title_date": dt.date(2015, 6, 30),
                 "application_type": "初定" if number % 10 == 0 else "正常申报",
                 "education": rng.choice(EDUCATIONS),
                 "degree": rng.choice(["学士", "硕士", None]),

@@ -36,7 +36,9 @@ def tally(
     ] = None,
     absent: Annotated[
         list[str] | None,
-        typer.Option("--absent", help="未出席委员的身份证号或姓名（可重复），记入会议记录。", show_default=False),
+        typer.Option(
+            "--absent", help="未出席委员的身份证号或姓名（可重复），记入会议记录。", show_default=False
+        ),
     ] = None,
     amend: Annotated[bool, typer.Option("--amend", help="更正已记录的计票（须写明 --reason）。")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由。")] = None,

@@ -95,6 +95,7 @@ LEAP = "越级"
 DIRECT = "直通车"
 PUBLIC_INSTITUTION = "事业单位"
 LEVELS = tuple(Level)
+RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 
 # -- what the rules read and return ---------------------------------------------------------
@@ -577,6 +578,8 @@ class RuleContext:
     scope_keys: dict[str, str] = field(init=False)  # scope by band, spaces and brackets normalised
     _workdays: dict[tuple[dt.date, dt.date], int] = field(init=False, default_factory=dict)
     _memo: dict[Any, Found] = field(init=False, default_factory=dict)
+    _series: dict[str, str | None] = field(init=False, default_factory=dict)
+    _title_rows: dict[Any, TitleYearsRow | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.titles = frozenset(self.committee.titles)
@@ -600,6 +603,14 @@ class RuleContext:
     def owns(self, specialty: str) -> bool:
         """Whether ``specialty`` is one of the committee's own (not row 1's other specialties)."""
         return specialty in self.specialties or self.committee.specialty_of(specialty) is not None
+
+    def series(self, specialty: str) -> str | None:
+        """The title series of an application with ``specialty`` here (``EligibilityRules.series_of``),
+        worked out once per specialty: 100,000 applicants write a few hundred specialties."""
+        found = self._series.get(specialty, ...)
+        if found is ...:
+            found = self._series[specialty] = self.rules.series_of(self.seq, specialty, self.owns(specialty))
+        return found  # type: ignore[return-value]
 
     def count_workdays(self, first: dt.date, last: dt.date) -> int:
         """Working days from ``first`` to ``last`` inclusive; raises ``CalendarUnknown``."""
@@ -985,7 +996,7 @@ def initial_exam_series(a: ApplicantFacts, c: RuleContext) -> Found:
     通过参加考试取得职称，不再进行职称初定. The series is ``series.specialties`` for the
     specialty, else ``series.committees`` for the committee."""
     rules = c.rules
-    series = rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
+    series = c.series(a.specialty)
     if series is None:
         return (
             Note(
@@ -1108,7 +1119,7 @@ def direct_track(a: ApplicantFacts, c: RuleContext) -> Found:
     ``direct.series`` (工程) and needs a 职业资格或技能等级; blank is read as "none"."""
     if a.application_type != DIRECT:
         return NONE
-    series = c.rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
+    series = c.series(a.specialty)
     if series not in c.rules.direct_series:
         return (
             Reason(
@@ -1186,15 +1197,13 @@ def title_sequence(a: ApplicantFacts, c: RuleContext) -> Found:
                 {"column": "现职称", "rule": "title.sequence"},
             ),
         )
-    step = LEVELS.index(target) - LEVELS.index(current)
+    step = RANK[target] - RANK[current]
+    if step == (0 if kind == TRANSFER else 1):  # the common case, first
+        return NONE
     figures = {"current": a.current_title, "current_level": current.value, "level": target.value}
     now = f"现职称{a.current_title}为{current.value}，申报{a.title}为{target.value}"
     if kind == TRANSFER:
-        if step == 0:
-            return NONE
         return (Reason("title.sequence", f"转评应申报与现职称同级的职称：{now}", figures),)
-    if step == 1:
-        return NONE
     if step >= 2:
         return (Reason("title.sequence", f"越级申报：{now}，须经评委会审核同意", figures, verdict=REVIEW),)
     return (
@@ -1224,14 +1233,18 @@ def title_years(a: ApplicantFacts, c: RuleContext) -> Found:
     if not _takes_title(a, c):
         return NONE
     rules = c.rules
-    series = rules.series_of(c.seq, a.specialty, c.owns(a.specialty))
-    rank = rules.education_rank(a.education)
-    rows = [
-        row
-        for row in rules.title_years
-        if row.level == target and row.applies(rank, a.degree, series, rules.education_order)
-    ]
-    if not rows:
+    series = c.series(a.specialty)
+    key = (target, a.education, a.degree, series)
+    if key not in c._title_rows:
+        rank = rules.education_rank(a.education)
+        rows = [
+            row
+            for row in rules.title_years
+            if row.level == target and row.applies(rank, a.degree, series, rules.education_order)
+        ]
+        c._title_rows[key] = min(rows, key=lambda item: item.years) if rows else None
+    row = c._title_rows[key]
+    if row is None:
         return c.once(
             ("title.years", target, series),
             lambda: (
@@ -1243,7 +1256,6 @@ def title_years(a: ApplicantFacts, c: RuleContext) -> Found:
         )
     if a.current_title_date is None:
         return (missing("现职称取得时间", "title.years"),)
-    row = min(rows, key=lambda item: item.years)
     until = rules.title_years_until
     years = whole_years(a.current_title_date, until)
     if years >= row.years:
