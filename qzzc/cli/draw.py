@@ -49,13 +49,11 @@ def draw_experts(
         ),
     ] = False,
     verify: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--verify",
             metavar="MEETING",
             help="复核该会议的全部抽取记录，不符时退出码为 1；与 --from 同用时（--verify --from 文件）只凭导出的抽取记录复核，不读数据库。",
-            is_flag=False,
-            flag_value=0,
         ),
     ] = None,
     source: Annotated[
@@ -67,12 +65,19 @@ def draw_experts(
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
+    rest: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """从专家库随机抽取一次评审会议的执行委员会（可复核：种子 + 候选名单摘要），并记录会议。"""
     from qzzc.core.draw import parse_quota
     from qzzc.errors import UsageError
     from qzzc.services import draw as service
 
+    # `--verify --from FILE`: click reads "--from" as the value of --verify (Typer has no option
+    # with an optional value), and FILE arrives as an extra argument.
+    if verify == "--from" and rest and len(rest) == 1 and source is None:
+        verify, source, rest = "", Path(rest[0]), None
+    if rest:
+        raise UsageError(f"多余的参数：{' '.join(rest)}。用法见 qzzc draw-experts --help。")
     if source is not None and verify is None:
         raise UsageError("--from 只与 --verify 同用：qzzc draw-experts --verify --from 抽取记录.json")
     if verify is not None:
@@ -91,9 +96,11 @@ def draw_experts(
                 raise UsageError("--verify --from 只凭文件复核，不要同时给出会议编号。")
             _print_file_verify(service.verify_file(source), json_)
             return
-        if verify == 0:
-            raise UsageError("--verify 须给出会议编号（--verify 1），或用 --from 指定导出的抽取记录。")
-        outcome = service.verify_meeting(context(ctx), verify)
+        if not verify.strip().isdigit():
+            raise UsageError(
+                f"--verify 须给出会议编号（如 --verify 1），或写作 --verify --from 抽取记录.json，「{verify}」不是会议编号。"
+            )
+        outcome = service.verify_meeting(context(ctx), int(verify))
         _print_verify(outcome, json_)
         return
     missing = [
