@@ -306,7 +306,7 @@ class Builder:
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.run(self.doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
 
     def table(
         self,
