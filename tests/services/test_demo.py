@@ -30,7 +30,6 @@ def test_demo_runs_the_whole_flow(tmp_path):
             assert [number for number in ids if number in text] == []
             assert re.findall(r"1[3-9]\d{9}", text) == []
 
-
     _the_draw_records_program_recomputes_the_draw(tmp_path / "demo")
 
 
@@ -44,13 +43,14 @@ def _the_draw_records_program_recomputes_the_draw(folder):
     from sqlmodel import select
 
     from qzzc.core.papers import PROGRAM_FIRST, PROGRAM_LAST
-    from qzzc.services.base import Context
     from qzzc.store.db import Store
     from qzzc.store.models import Draw
 
     lines = [p.text for p in docx.Document(str(folder / "会议材料" / "专家抽取记录.docx")).paragraphs]
     program = folder / "复核.py"
-    program.write_text("\n".join(lines[lines.index(PROGRAM_FIRST) : lines.index(PROGRAM_LAST) + 1]) + "\n", encoding="utf-8")
+    program.write_text(
+        "\n".join(lines[lines.index(PROGRAM_FIRST) : lines.index(PROGRAM_LAST) + 1]) + "\n", encoding="utf-8"
+    )
     done = subprocess.run(
         [sys.executable, str(program), str(folder / "会议材料" / "专家抽取记录.json")],
         capture_output=True, check=True, encoding="utf-8",
