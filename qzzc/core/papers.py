@@ -233,6 +233,18 @@ def thresholds(members: int) -> tuple[Threshold, ...]:
     return tuple(Threshold(a, needed_yes_votes(a)) for a in range(needed_attending(members), members + 1))
 
 
+def beijing_time(text: str) -> str:
+    """An ISO 8601 time as a clerk reads it, in Beijing time without seconds: ``2021年9月20日 09:00``;
+    a text that is no ISO time is returned as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+
+
 def seed_source(given: bool | None) -> str:
     """Where the seed came from, in words."""
     if given is None:

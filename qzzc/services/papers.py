@@ -137,7 +137,7 @@ def _draw_record(
     events = tuple(
         core.DrawEvent(
             r.number,
-            r.created_at,
+            core.beijing_time(r.created_at),
             r.operator,
             r.active,
             r.seed,
@@ -151,7 +151,7 @@ def _draw_record(
     replaced = tuple(
         core.ReplacementEvent(
             number,
-            item.at,
+            core.beijing_time(item.at),
             names.get(item.out_id_number, mask_id(item.out_id_number)),
             names.get(item.in_id_number, mask_id(item.in_id_number)),
             item.reason or "（未说明）",
@@ -168,7 +168,7 @@ def _draw_record(
         meeting_date=meeting.date,
         place=place,
         draw_number=record.number,
-        drawn_at=record.created_at,
+        drawn_at=core.beijing_time(record.created_at),
         operator=record.operator or "（未记录）",
         algorithm=record.algorithm,
         seed=record.seed,
