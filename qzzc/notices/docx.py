@@ -67,7 +67,19 @@ def column_layout(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> t
     total = sum(natural)
     if total <= TEXT_WIDTH_PT:
         return size, [w * TEXT_WIDTH_PT / total for w in natural]
+    # First let headers wrap ("通过/所需") where the column's values are narrower than its header.
+    floor = [
+        max([text_width(str(v), size) * 1.08 for v in column[1:]] + [text_width("同意", size)])
+        + 2 * CELL_PAD_PT
+        + 4
+        for column in columns
+    ]
     widths = natural[:]
+    for index in sorted(range(len(widths)), key=lambda i: floor[i] - natural[i]):
+        excess = sum(widths) - TEXT_WIDTH_PT
+        if excess <= 0:
+            break
+        widths[index] = max(floor[index], widths[index] - excess)
     while sum(widths) > TEXT_WIDTH_PT + 0.01:
         widest = max(widths)
         others = sorted({w for w in widths if w < widest}, reverse=True)
