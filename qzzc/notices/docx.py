@@ -48,8 +48,9 @@ SEAL_MM = 42
 
 
 def text_width(text: str, size: float) -> float:
-    """The width of ``text`` in points at ``size``: CJK full width, everything else ~0.55 em."""
-    return size * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+    """The width of ``text`` in points at ``size``: CJK full width, everything else ~0.62 em (digits
+    and hex of the fonts a PC substitutes are wider than half an em)."""
+    return size * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.62 for ch in text)
 
 
 def column_layout(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> tuple[float, list[float]]:
