@@ -93,6 +93,13 @@ def _text_of(path: Path) -> str:
         cells = [str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
         book.close()
         return "\n".join(cells)
+    if path.suffix == ".docx":  # every XML part: the text, the footers, the properties
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")
+            )
     return path.read_text(encoding="utf-8")
 
 

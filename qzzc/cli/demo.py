@@ -27,7 +27,9 @@ def demo(
     console.print("\n示例输入（单位报送的表格、专家库、计票表）：")
     for path in report.inputs:
         console.print(f"  {path}")
-    console.print("生成的公告、公示和备案表（.html 可在浏览器中打开并打印）：")
+    console.print(
+        "生成的公告、公示、备案表（公告/，.docx 可用 Word 或 WPS 打开并打印）和会议材料（会议材料/，内部使用）："
+    )
     for path in report.documents:
         console.print(f"  {path}")
     console.print(f"\n数据库：{report.store}。可继续查看，例如：qzzc --db {report.store} meeting show 1")

@@ -49,16 +49,37 @@ def draw_experts(
         ),
     ] = False,
     verify: Annotated[
-        int | None,
-        typer.Option("--verify", metavar="MEETING", help="复核该会议的全部抽取记录，不符时退出码为 1。"),
+        str | None,
+        typer.Option(
+            "--verify",
+            metavar="MEETING",
+            help="复核该会议的全部抽取记录，不符时退出码为 1；与 --from 同用时（--verify --from 文件）只凭导出的抽取记录复核，不读数据库。",
+        ),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="导出的抽取记录（qzzc notice draw-record --out 抽取记录.json），与 --verify 同用。",
+            dir_okay=False,
+        ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
+    rest: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """从专家库随机抽取一次评审会议的执行委员会（可复核：种子 + 候选名单摘要），并记录会议。"""
     from qzzc.core.draw import parse_quota
     from qzzc.errors import UsageError
     from qzzc.services import draw as service
 
+    # `--verify --from FILE`: click reads "--from" as the value of --verify (Typer has no option
+    # with an optional value), and FILE arrives as an extra argument.
+    if verify == "--from" and rest and len(rest) == 1 and source is None:
+        verify, source, rest = "", Path(rest[0]), None
+    if rest:
+        raise UsageError(f"多余的参数：{' '.join(rest)}。用法见 qzzc draw-experts --help。")
+    if source is not None and verify is None:
+        raise UsageError("--from 只与 --verify 同用：qzzc draw-experts --verify --from 抽取记录.json")
     if verify is not None:
         given = [
             name
@@ -70,7 +91,16 @@ def draw_experts(
         ] + (["--redraw"] if redraw else []) + (["--alternates"] if alternates else [])  # fmt: skip
         if given:
             raise UsageError(f"--verify 只复核已有记录，不能与 {'、'.join(given)} 同用。")
-        outcome = service.verify_meeting(context(ctx), verify)
+        if source is not None:
+            if verify:
+                raise UsageError("--verify --from 只凭文件复核，不要同时给出会议编号。")
+            _print_file_verify(service.verify_file(source), json_)
+            return
+        if not verify.strip().isdigit():
+            raise UsageError(
+                f"--verify 须给出会议编号（如 --verify 1），或写作 --verify --from 抽取记录.json，「{verify}」不是会议编号。"
+            )
+        outcome = service.verify_meeting(context(ctx), int(verify))
         _print_verify(outcome, json_)
         return
     missing = [
@@ -203,6 +233,22 @@ def _print_verify(outcome: VerifyOutcome, json_: bool) -> None:
         raise QzzcError(f"会议 {outcome.meeting} 的抽取记录复核不符：\n  " + "\n  ".join(outcome.problems))
     if not json_:
         out().print(f"会议 {outcome.meeting} 的全部 {len(outcome.draws)} 次抽取复核一致。", markup=False)
+
+
+def _print_file_verify(outcome, json_: bool) -> None:
+    from qzzc.errors import QzzcError
+
+    if json_:
+        emit_json({**outcome, "ok": not outcome["problems"]})
+    if outcome["problems"]:
+        raise QzzcError(f"抽取记录「{outcome['file']}」复核不符：\n  " + "\n  ".join(outcome["problems"]))
+    if not json_:
+        out().print(
+            f"抽取记录「{outcome['file']}」复核一致：第 {outcome['meeting']} 号会议第 {outcome['draw']} 次抽取，"
+            f"候选 {outcome['candidates']} 人，摘要 {outcome['candidate_digest']}，"
+            f"成员 {outcome['members']} 人、候补 {outcome['alternates']} 人与按种子重算的结果相同。",
+            markup=False,
+        )
 
 
 def replace(

@@ -9,15 +9,27 @@ import typer
 
 from qzzc.cli.common import context, date_option, out
 
-app = typer.Typer(help="生成公告、公示和备案表（.html 打印版、.md、.xlsx）。", no_args_is_help=True)
+app = typer.Typer(
+    help="生成公告、公示、备案表（.docx、.html 打印版、.md、.xlsx）和会议材料（抽取记录、签到表、表决票、计票表）。",
+    no_args_is_help=True,
+)
 
 Out = Annotated[
     Path,
-    typer.Option("--out", "-o", help="输出文件，格式由扩展名决定：.html、.md 或 .xlsx。", dir_okay=False),
+    typer.Option(
+        "--out",
+        "-o",
+        help="输出文件，格式由扩展名决定：.docx、.html、.md 或 .xlsx（抽取记录另有 .json）。",
+        dir_okay=False,
+    ),
 ]
 Template = Annotated[
     Path | None,
-    typer.Option("--template", help="使用本办公室自己的 Jinja2 模板（.html.j2 或 .md.j2）。", dir_okay=False),
+    typer.Option(
+        "--template",
+        help="使用本办公室自己的模板：.docx 文件用 Word 模板（docxtpl），.html/.md 文件用 Jinja2 模板。",
+        dir_okay=False,
+    ),
 ]
 CalendarFile = Annotated[
     Path | None,
@@ -152,3 +164,64 @@ def filing_form(
             calendar=calendar,
         )
     )
+
+
+Place = Annotated[str | None, typer.Option("--place", help="会议地点（默认：会议登记的地点）。")]
+
+
+def _paper(ctx: typer.Context, kind: str, meeting: int, output: Path, template, issued, place=None) -> None:
+    from qzzc.services.notices import render_notice
+
+    _done(
+        render_notice(
+            context(ctx),
+            kind,
+            output,
+            meeting=meeting,
+            template=template,
+            issued=date_option(issued, "--date"),
+            place=place,
+        )
+    )
+
+
+@app.command("draw-record")
+def draw_record(
+    ctx: typer.Context,
+    meeting: Meeting,
+    output: Out,
+    place: Place = None,
+    template: Template = None,
+    issued: Issued = None,
+) -> None:
+    """专家抽取记录（内部材料）：种子及来源、候选名单摘要、排除情况、成员和候补及排序码、重新抽取和替补、复核方法；.json 为供 --verify --from 复核的导出。"""
+    _paper(ctx, "draw-record", meeting, output, template, issued, place)
+
+
+@app.command("sign-in")
+def sign_in(
+    ctx: typer.Context,
+    meeting: Meeting,
+    output: Out,
+    place: Place = None,
+    template: Template = None,
+    issued: Issued = None,
+) -> None:
+    """评审会议签到表（内部材料）：先成员、后候补；姓名、工作单位、签名、到会时间。"""
+    _paper(ctx, "sign-in", meeting, output, template, issued, place)
+
+
+@app.command("ballot")
+def ballot(
+    ctx: typer.Context, meeting: Meeting, output: Out, template: Template = None, issued: Issued = None
+) -> None:
+    """表决票（无记名，内部材料）：每位成员一张，每张一页，列出全部待评审申报人。"""
+    _paper(ctx, "ballot", meeting, output, template, issued)
+
+
+@app.command("tally-sheet")
+def tally_sheet(
+    ctx: typer.Context, meeting: Meeting, output: Out, template: Template = None, issued: Issued = None
+) -> None:
+    """计票表（内部材料）：每位申报人的同意、不同意、弃权计数栏，各出席人数所需同意票，计票人和监票人签字。"""
+    _paper(ctx, "tally-sheet", meeting, output, template, issued)

@@ -11,17 +11,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 KINDS = ("announcement", "pre-review", "result", "filing-form")
+PAPERS = ("draw-record", "sign-in", "ballot", "tally-sheet")
+"""The meeting papers (SPEC §12): internal, never public (``qzzc.core.papers``)."""
 TITLES = {
     "announcement": "评审公告",
     "pre-review": "评前公示",
     "result": "评审结果公示",
     "filing-form": "评审结果备案表",
+    "draw-record": "专家抽取记录",
+    "sign-in": "签到表",
+    "ballot": "表决票",
+    "tally-sheet": "计票表",
 }
 FORMATS = {
-    "announcement": (".html", ".md"),
-    "pre-review": (".html", ".md", ".xlsx"),
-    "result": (".html", ".md", ".xlsx"),
-    "filing-form": (".html", ".md", ".xlsx"),
+    "announcement": (".html", ".md", ".docx"),
+    "pre-review": (".html", ".md", ".xlsx", ".docx"),
+    "result": (".html", ".md", ".xlsx", ".docx"),
+    "filing-form": (".html", ".md", ".xlsx", ".docx"),
+    "draw-record": (".docx", ".html", ".xlsx", ".json"),
+    "sign-in": (".docx", ".html", ".xlsx"),
+    "ballot": (".docx", ".html"),
+    "tally-sheet": (".docx", ".html", ".xlsx"),
 }
 
 

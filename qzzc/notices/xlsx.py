@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from qzzc.core.notices import FilingFormContext, PreReviewContext, ResultContext
+from qzzc.core.papers import DrawRecordContext, SignInContext, TallySheetContext
 from qzzc.sheets.writer import width_of
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -318,3 +319,83 @@ def filing_form_table(context: FilingFormContext) -> Table:
 
 
 TABLES = {"pre-review": pre_review_table, "result": result_table, "filing-form": filing_form_table}
+
+
+# -- the meeting papers (SPEC §12), internal ---------------------------------------------------
+
+
+def draw_record_table(context: DrawRecordContext) -> Table:
+    office = context.office
+    excluded = "；".join(f"{reason} {count} 人" for reason, count in context.exclusions) or "无"
+    quotas = f"；专业名额：{'，'.join(context.quotas)}" if context.quotas else ""
+    lead = [
+        "（内部材料，不公开）",
+        f"评委会：{office.committee}",
+        f"会议：第 {context.meeting_id} 号评审会议，{context.meeting_date_text}，{context.place}",
+        f"抽取：第 {context.draw_number} 次抽取，{context.drawn_at}，经办人 {context.operator}",
+        f"随机种子：{context.seed}（{context.seed_source}）；算法：{context.algorithm}",
+        f"候选专家：{context.candidates} 人；候选名单摘要（SHA-256）：{context.candidate_digest}",
+        f"排除情况：共 {context.excluded_total} 人：{excluded}",
+        f"抽取人数：执行委员会 {context.size} 人，候补 {context.alternates_count} 人{quotas}",
+    ]
+    rows = [("成员", m.number, m.name, m.unit, m.masked_id, m.key) for m in context.members]
+    rows += [("候补", m.number, m.name, m.unit, m.masked_id, m.key) for m in context.alternates]
+    foot = [
+        f"第 {e.number} 次抽取（{'现行' if e.active else '已被重新抽取取代'}）：{e.at}，经办人 {e.operator}；"
+        f"种子 {e.seed}；摘要 {e.candidate_digest}" + (f"；重新抽取理由：{e.reason}" if e.reason else "")
+        for e in context.draws
+    ]
+    foot += [
+        f"替补 {r.number}：{r.at}，{r.out_name} 不能出席（{r.reason}），由候补 {r.in_name} 替补。"
+        for r in context.replacements
+    ]
+    foot += [f"{number}. {step}" for number, step in enumerate(context.steps, start=1)]
+    foot += ["复核程序见 .docx 或 .html 版抽取记录；也可运行 qzzc draw-experts --verify --from 抽取记录.json"]
+    return Table(
+        "专家抽取记录",
+        "专家抽取记录",
+        lead,
+        ("类别", "序号", "姓名", "工作单位", "身份证号", "排序码（SHA-256）"),
+        rows,
+        foot,
+    )
+
+
+def sign_in_table(context: SignInContext) -> Table:
+    office = context.office
+    rows = [("成员", m.number, m.name, m.unit, "", "") for m in context.members]
+    rows += [("候补", m.number, m.name, m.unit, "", "") for m in context.alternates]
+    return Table(
+        "签到表",
+        "评审会议签到表",
+        [
+            f"评委会：{office.committee}",
+            f"会议：第 {context.meeting_id} 号评审会议，{context.meeting_date_text}，{context.place}",
+        ],
+        ("类别", "序号", "姓名", "工作单位", "签名　　　　　　　　", "到会时间　　"),
+        rows,
+        [],
+    )
+
+
+def tally_sheet_table(context: TallySheetContext) -> Table:
+    office = context.office
+    needed = "；".join(f"出席 {t.attending} 人须 {t.needed} 票" for t in context.thresholds)
+    return Table(
+        "计票表",
+        "评审计票表",
+        [
+            f"评委会：{office.committee}",
+            f"会议：第 {context.meeting_id} 号评审会议，{context.meeting_date_text}",
+            f"执行委员会：{context.members} 人，出席不少于 {context.quorum} 人方可表决；出席　　人，收回表决票　　张",
+            f"通过所需同意票数：{needed}",
+        ],
+        ("序号", "姓名", "申报资格", "同意　　　　", "不同意　　　　", "弃权　　　　", "合计", "结果"),
+        [(a.number, a.name, a.title, "", "", "", "", "") for a in context.applicants],
+        ["计票人（签字）：　　　　　　　监票人（签字）：　　　　　　　日期：　　　年　　月　　日"],
+    )
+
+
+TABLES.update(
+    {"draw-record": draw_record_table, "sign-in": sign_in_table, "tally-sheet": tally_sheet_table}  # type: ignore[dict-item]
+)

@@ -409,16 +409,22 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
     )
 
     jobs = [
-        ("announcement", (".html", ".md"), {"committee": COMMITTEE, "issued": dt.date(2021, 8, 2)}),
-        ("pre-review", (".html", ".md", ".xlsx"), {"committee": COMMITTEE, "start": PRE_REVIEW_START}),
-        ("result", (".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
-        ("filing-form", (".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
+        ("announcement", (".docx", ".html", ".md"), {"committee": COMMITTEE, "issued": dt.date(2021, 8, 2)}),
+        ("pre-review", (".docx", ".html", ".md", ".xlsx"), {"committee": COMMITTEE, "start": PRE_REVIEW_START}),
+        ("result", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
+        ("filing-form", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
     ]  # fmt: skip
+    from qzzc.core.notices import FORMATS, PAPERS
+
+    # The meeting papers (internal), in every format they have; they go to their own folder.
+    papers = [(kind, FORMATS[kind], {"meeting": drawn.meeting, "place": PLACE} if kind in ("draw-record", "sign-in") else {"meeting": drawn.meeting}) for kind in PAPERS]  # fmt: skip
     from qzzc.core.notices import TITLES
 
-    for kind, suffixes, options in jobs:
+    meeting_papers = folder / "会议材料"
+    meeting_papers.mkdir(exist_ok=True)
+    for kind, suffixes, options in [*jobs, *papers]:
         for suffix in suffixes:
-            out = documents / f"{TITLES[kind]}{suffix}"
+            out = (meeting_papers if kind in PAPERS else documents) / f"{TITLES[kind]}{suffix}"
             render_notice(ctx, kind, out, **options)
             report.documents.append(out)
         step(f"生成{TITLES[kind]}（{'、'.join(suffixes)}）")

@@ -697,3 +697,33 @@ def replacements_of(session: Session, record: Draw) -> list[Replacement]:
         .scalars()
         .all()
     )
+
+
+def verify_file(path: Path) -> dict[str, Any]:
+    """Re-derives a draw from its exported record alone (``notice draw-record --out x.json``), without
+    the store. Returns ``{"file", "meeting", "draw", "candidates", "candidate_digest", "members",
+    "alternates", "problems"}`` (``problems`` empty when it matches); raises ``QzzcError`` for a
+    file that cannot be read or is not such an export."""
+    import json
+
+    from qzzc.core.papers import stored_from_export
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as error:
+        raise QzzcError(f"无法读取文件 {path}：{error.strerror or error}") from None
+    except (UnicodeDecodeError, ValueError):
+        raise QzzcError(
+            f"文件「{path.name}」不是 JSON 文件（应为 qzzc notice draw-record --out 抽取记录.json 生成的文件）"
+        ) from None
+    stored = stored_from_export(data)
+    return {
+        "file": path.name,
+        "meeting": data.get("meeting"),
+        "draw": stored.number,
+        "candidates": len(stored.candidates),
+        "candidate_digest": stored.candidate_digest,
+        "members": len(stored.members),
+        "alternates": len(stored.alternate_ids),
+        "problems": core.verify(stored),
+    }

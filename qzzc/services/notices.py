@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from qzzc.core.audit import file_digest
 from qzzc.core.notices import (
     FORMATS,
+    PAPERS,
     TITLES,
     AnnouncementContext,
     FiledApplicant,
@@ -63,7 +64,8 @@ def render_notice(
     place: str | None = None,
     calendar: Path | None = None,
 ) -> NoticeResult:
-    """Writes document ``kind`` to ``out`` (``.html``, ``.md`` or ``.xlsx``) and returns what it
+    """Writes document ``kind`` to ``out`` (``.html``, ``.md``, ``.xlsx``, ``.docx``; the draw record also
+    ``.json``) and returns what it
     wrote. ``calendar`` is an override file for years the official calendar does not know
     (``--calendar``). The document is a step of the year's record: its audit entry holds the options, the
     SHA-256 of the office template and of every file it includes, and the file's, so that a published notice can be matched to the
@@ -74,8 +76,13 @@ def render_notice(
         raise UsageError(f"没有这种公告：{kind}（可选：{'、'.join(TITLES)}）")
     if suffix not in FORMATS[kind]:
         raise UsageError(f"{TITLES[kind]}可输出为 {'、'.join(FORMATS[kind])} 文件，不能输出为「{out.name}」")
-    if template is not None and suffix == ".xlsx":
-        raise UsageError("--template 只用于 .html 和 .md 文件")
+    if template is not None and suffix in (".xlsx", ".json"):
+        raise UsageError("--template 只用于 .html、.md 和 .docx 文件")
+    if template is not None and (suffix == ".docx") != (template.suffix.lower() == ".docx"):
+        raise UsageError(
+            "Word 文件（.docx）须用 Word 模板（.docx），.html 和 .md 文件须用 Jinja2 模板，"
+            f"不能用「{template.name}」生成「{out.name}」"
+        )
     options = {
         "kind": kind,
         "out": str(out),
@@ -107,19 +114,30 @@ def render_notice(
                     f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
                 )
             days = days if days is not None else least
-            context = _build(
-                session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
-            )
-            if suffix == ".xlsx":
+            if kind in PAPERS:
+                context = _paper(session, kind, year, meeting, issued, place, suffix)
+            else:
+                context = _build(
+                    session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
+                )
+            if suffix == ".json":  # the draw record's export (internal: full ID numbers)
+                import json
+
+                data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            elif suffix == ".xlsx":
                 from qzzc.notices.xlsx import TABLES, workbook
 
                 data = workbook(TABLES[kind](context))
+            elif suffix == ".docx":
+                from qzzc.notices.docx import document
+
+                data = document(kind, context, template)
             else:
                 from qzzc.notices.render import render_text
 
                 # every file an office template read (itself and what it includes), as rendered
                 data = render_text(kind, suffix, context, template, current.inputs).encode("utf-8")
-            rows = len(getattr(context, "applicants", ()))
+            rows = _rows(context)
             period = getattr(context, "period", None)
             current.summary = {
                 "file": out.name,
@@ -133,6 +151,44 @@ def render_notice(
         if staged is not None:
             staged.discard()
     return NoticeResult(kind, out, rows, period)
+
+
+def _rows(context: Any) -> int:
+    """The people a document lists: applicants, else the experts drawn."""
+    if isinstance(context, dict):
+        return len(context.get("members", ()))
+    if hasattr(context, "applicants"):
+        return len(context.applicants)
+    return len(getattr(context, "members", ())) + len(getattr(context, "alternates", ()))
+
+
+def _paper(
+    session: Session,
+    kind: str,
+    year: int,
+    meeting_id: int | None,
+    issued: dt.date | None,
+    place: str | None,
+    suffix: str,
+) -> Any:
+    """The context of a meeting paper (SPEC §12), or the draw record's JSON export."""
+    from qzzc.services.papers import build_paper, export_of
+
+    if meeting_id is None:
+        raise UsageError(f"{TITLES[kind]}需要 --meeting 会议编号")
+    record = _meeting(session, meeting_id)
+    if suffix == ".json":
+        return export_of(session, record)
+    committee = plan_service.committee(session, record.year, record.committee_seq)
+    office = Office(
+        committee.display_name,
+        committee.seq,
+        year,
+        committee.contact_unit,
+        committee.contact_phone,
+        issued or record.date,
+    )
+    return build_paper(session, kind, record, committee, office, place)
 
 
 def publicity_days(rules: RuleSet) -> int:

@@ -102,7 +102,7 @@ def test_announcement_cannot_be_xlsx(cli, store, tmp_path):
     result = cli("notice", "announcement", "-c", "3", "-o", str(tmp_path / "a.xlsx"))
     assert (result.exit_code, result.stderr) == (
         2,
-        "错误：评审公告可输出为 .html、.md 文件，不能输出为「a.xlsx」\n",
+        "错误：评审公告可输出为 .html、.md、.docx 文件，不能输出为「a.xlsx」\n",
     )
 
 

@@ -23,7 +23,13 @@ CASES = [
     ("pre-review", ".html"), ("pre-review", ".md"), ("pre-review", ".xlsx"),
     ("result", ".html"), ("result", ".md"), ("result", ".xlsx"),
     ("filing-form", ".html"), ("filing-form", ".md"), ("filing-form", ".xlsx"),
+    ("announcement", ".docx"), ("pre-review", ".docx"), ("result", ".docx"), ("filing-form", ".docx"),
+    ("draw-record", ".docx"), ("draw-record", ".html"), ("draw-record", ".xlsx"),
+    ("sign-in", ".docx"), ("sign-in", ".html"), ("sign-in", ".xlsx"),
+    ("ballot", ".docx"), ("ballot", ".html"),
+    ("tally-sheet", ".docx"), ("tally-sheet", ".html"), ("tally-sheet", ".xlsx"),
 ]  # fmt: skip
+PUBLIC = [case for case in CASES if case[0] in ("announcement", "pre-review", "result", "filing-form")]
 
 
 def options(kind: str, meeting: int) -> dict:
@@ -37,7 +43,40 @@ def options(kind: str, meeting: int) -> dict:
             "issued": dt.date(2021, 11, 1),
             "place": "市住建局三楼会议室",
         },
-    }[kind]
+    }.get(kind, {"meeting": meeting})
+
+
+def docx_text(path: Path) -> str:
+    """A .docx as the text of its document.xml and footers: each paragraph a line (table cells
+    joined by " | "), then the page fields — what the golden files compare."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    lines = []
+    with zipfile.ZipFile(path) as archive:
+        names = ["word/document.xml", *sorted(n for n in archive.namelist() if n.startswith("word/footer"))]
+        for name in names:
+            root = etree.fromstring(archive.read(name))
+            lines.append(f"[{name}]")
+            body = root.find(f"{w}body") if name == "word/document.xml" else root
+            for element in body:
+                if element.tag == f"{w}tbl":
+                    for row in element.iter(f"{w}tr"):
+                        cells = ["".join(t.text or "" for t in tc.iter(f"{w}t")) for tc in row.iter(f"{w}tc")]
+                        lines.append(" | ".join(cells))
+                elif element.tag == f"{w}p":
+                    parts = []
+                    for node in element.iter(f"{w}t", f"{w}instrText", f"{w}br"):
+                        if node.tag == f"{w}instrText":
+                            parts.append("{" + (node.text or "").strip() + "}")
+                        elif node.tag == f"{w}br":
+                            parts.append("⏎" if node.get(f"{w}type") == "page" else "↵")
+                        else:
+                            parts.append(node.text or "")
+                    lines.append("".join(parts))
+    return "\n".join(lines) + "\n"
 
 
 def xlsx_values(path: Path) -> str:
@@ -61,13 +100,15 @@ def rendered(documents, tmp_path, kind, suffix) -> str:
     ctx, meeting = documents
     out = tmp_path / f"{kind}{suffix}"
     render_notice(ctx, kind, out, **options(kind, meeting))
+    if suffix == ".docx":
+        return docx_text(out)
     return xlsx_values(out) if suffix == ".xlsx" else out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("kind", "suffix"), CASES)
 def test_matches_golden(documents, tmp_path, kind, suffix):
     text = rendered(documents, tmp_path, kind, suffix)
-    golden = GOLDEN / f"{kind}{suffix}{'.txt' if suffix == '.xlsx' else ''}"
+    golden = GOLDEN / f"{kind}{suffix}{'.txt' if suffix in ('.xlsx', '.docx') else ''}"
     if os.environ.get("QZZC_REFRESH_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")

@@ -1,0 +1,206 @@
+"""The meeting papers' contexts from the store (SPEC §12): draw record, sign-in, ballot, tally sheet.
+
+``render_notice`` (``qzzc.services.notices``) calls ``build_paper`` inside its job, so that a paper
+is audited like a notice (options and the file's SHA-256). Only masked ID numbers reach a paper;
+the draw record's JSON export (``export_of``) is internal and holds the full numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from qzzc.core import papers as core
+from qzzc.core.draw import EXCLUSION_ZH
+from qzzc.core.notices import Office
+from qzzc.core.privacy import mask_id
+from qzzc.errors import QzzcError
+from qzzc.services.draw import current_members, replacements_of
+from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, Tally, TallyResult
+
+
+def _draws(session: Session, meeting: Meeting) -> list[Draw]:
+    records = list(
+        session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)).all()
+    )
+    if not records:
+        raise QzzcError(f"第 {meeting.id} 号会议尚未抽取专家，没有会议材料可生成。请先运行 qzzc draw-experts")
+    return records
+
+
+def _active(records: list[Draw]) -> Draw:
+    return next((record for record in records if record.active), records[-1])
+
+
+def _expert(number: int, item: dict[str, Any]) -> core.PaperExpert:
+    return core.PaperExpert(
+        number,
+        str(item.get("name", "")),
+        str(item.get("unit", "")),
+        mask_id(str(item.get("id_number", ""))),
+        str(item.get("key", "")),
+        "、".join(str(s) for s in item.get("specialties") or ()),
+    )
+
+
+def _seed_given(session: Session, meeting: Meeting, record: Draw) -> bool | None:
+    """Whether the clerk gave the seed, from the draw's audit entry (the draw stores the seed only)."""
+    for entry in session.exec(select(AuditEntry).where(AuditEntry.command == "draw-experts")).all():
+        summary = entry.summary or {}
+        if summary.get("meeting") == meeting.id and summary.get("draw") == record.number:
+            given = (entry.options or {}).get("seed_given")
+            return bool(given) if given is not None else None
+    return None
+
+
+def _under_review(session: Session, meeting: Meeting, record: Draw) -> list[Applicant]:
+    """The applicants under review at the meeting: those fixed at the draw (SPEC §6); for a draw
+    stored without them, those of the recorded tally; else none."""
+    rows = list(
+        session.exec(
+            select(Applicant)
+            .join(DrawApplicant, DrawApplicant.applicant_id == Applicant.id)
+            .where(DrawApplicant.draw_id == record.id)
+        ).all()
+    )
+    if not rows:
+        tally = session.exec(
+            select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))  # type: ignore[attr-defined]
+        ).first()
+        if tally is not None:
+            rows = list(
+                session.exec(
+                    select(Applicant)
+                    .join(TallyResult, TallyResult.applicant_id == Applicant.id)
+                    .where(TallyResult.tally_id == tally.id)
+                ).all()
+            )
+    return sorted(rows, key=lambda a: (a.unit, a.source_row, a.name))
+
+
+def _applicants(session: Session, meeting: Meeting, record: Draw, committee: Any) -> tuple:
+    return tuple(
+        core.PaperApplicant(
+            number, a.name, a.unit, a.title, a.specialty, committee.mode_of(a.title) or "评审"
+        )
+        for number, a in enumerate(_under_review(session, meeting, record), start=1)
+    )
+
+
+def build_paper(
+    session: Session, kind: str, meeting: Meeting, committee: Any, office: Office, place: str | None
+) -> Any:
+    """Returns the context of paper ``kind`` for ``meeting``; raises ``QzzcError`` when the meeting
+    has no draw."""
+    records = _draws(session, meeting)
+    record = _active(records)
+    where = place or meeting.place or "（未登记）"
+    replacements = replacements_of(session, record)
+    seated, left = current_members(record, replacements)
+    if kind == "sign-in":
+        return core.SignInContext(
+            office,
+            meeting.id or 0,
+            meeting.date,
+            where,
+            tuple(_expert(n, m) for n, m in enumerate(seated, start=1)),
+            tuple(_expert(n, a) for n, a in enumerate(left, start=1)),
+        )
+    if kind == "ballot":
+        return core.BallotContext(
+            office,
+            meeting.id or 0,
+            meeting.date,
+            _applicants(session, meeting, record, committee),
+            len(seated),
+        )
+    if kind == "tally-sheet":
+        return core.TallySheetContext(
+            office,
+            meeting.id or 0,
+            meeting.date,
+            len(seated),
+            _applicants(session, meeting, record, committee),
+            core.thresholds(len(seated)),
+        )
+    return _draw_record(session, meeting, records, record, office, where)
+
+
+def _draw_record(
+    session: Session, meeting: Meeting, records: list[Draw], record: Draw, office: Office, place: str
+) -> core.DrawRecordContext:
+    names: dict[str, str] = {}
+    for r in records:
+        for item in [*(r.members or ()), *(r.alternates or ())]:
+            names[str(item.get("id_number"))] = str(item.get("name", ""))
+    events = tuple(
+        core.DrawEvent(
+            r.number,
+            core.beijing_time(r.created_at),
+            r.operator,
+            r.active,
+            r.seed,
+            core.seed_source(_seed_given(session, meeting, r)),
+            r.candidate_digest,
+            len(r.candidates or ()),
+            r.reason or "",
+        )
+        for r in records
+    )
+    replaced = tuple(
+        core.ReplacementEvent(
+            number,
+            core.beijing_time(item.at),
+            names.get(item.out_id_number, mask_id(item.out_id_number)),
+            names.get(item.in_id_number, mask_id(item.in_id_number)),
+            item.reason or "（未说明）",
+        )
+        for number, item in enumerate(replacements_of(session, record), start=1)
+    )
+    exclusions = tuple(
+        (EXCLUSION_ZH.get(reason, reason), len(items) if isinstance(items, list) else int(items))
+        for reason, items in (record.exclusions or {}).items()
+    )
+    return core.DrawRecordContext(
+        office=office,
+        meeting_id=meeting.id or 0,
+        meeting_date=meeting.date,
+        place=place,
+        draw_number=record.number,
+        drawn_at=core.beijing_time(record.created_at),
+        operator=record.operator or "（未记录）",
+        algorithm=record.algorithm,
+        seed=record.seed,
+        seed_source=core.seed_source(_seed_given(session, meeting, record)),
+        candidate_digest=record.candidate_digest,
+        candidates=len(record.candidates or ()),
+        size=record.size,
+        alternates_count=record.alternates_count,
+        quotas=tuple(f"{s} {k} 人" for s, k in record.quotas or ()),
+        exclusions=exclusions,
+        members=tuple(_expert(n, m) for n, m in enumerate(record.members or (), start=1)),
+        alternates=tuple(_expert(n, a) for n, a in enumerate(record.alternates or (), start=1)),
+        draws=events,
+        replacements=replaced,
+    )
+
+
+def export_of(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """The JSON export of the meeting's draw in force (full ID numbers: internal)."""
+    record = _active(_draws(session, meeting))
+    return core.export(
+        meeting_id=meeting.id or 0,
+        committee=meeting.committee_seq,
+        meeting_date=meeting.date,
+        draw_number=record.number,
+        algorithm=record.algorithm,
+        seed=record.seed,
+        candidate_digest=record.candidate_digest,
+        size=record.size,
+        alternates=record.alternates_count,
+        quotas=list(record.quotas or ()),
+        candidates=list(record.candidates or ()),
+        members=list(record.members or ()),
+        alternate_list=list(record.alternates or ()),
+    )
