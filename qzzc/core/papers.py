@@ -199,6 +199,12 @@ class BallotContext:
     def meeting_date_text(self) -> str:
         return chinese_date(self.meeting_date)
 
+    @property
+    def sheets(self) -> tuple[int, ...]:
+        """The copies to print, numbered from 1 (at least one): templates run sandboxed, without
+        Jinja's ``range``."""
+        return tuple(range(1, max(self.copies, 1) + 1))
+
 
 @dataclass(frozen=True)
 class Threshold:
