@@ -114,13 +114,9 @@ def template_applicants(
     ],
 ) -> None:
     """生成空白的申报人员表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
-    from qzzc.errors import UsageError
     from qzzc.services.applicants import write_applicant_template
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"模板文件应以 .xlsx 结尾：{output.name}")
-    write_applicant_template(output)
-    out().print(f"已生成申报人员表模板：{output}")
+    _template(output, write_applicant_template, "申报人员表")
 
 
 @template_app.command("experts")
@@ -130,10 +126,16 @@ def template_experts(
     ],
 ) -> None:
     """生成空白的专家库表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
-    from qzzc.errors import UsageError
     from qzzc.services.experts import write_expert_template
+
+    _template(output, write_expert_template, "专家库表")
+
+
+def _template(output: Path, write: Callable[[Path], None], label: str) -> None:
+    """Writes a blank form with ``write`` after checking the file name, and says where."""
+    from qzzc.errors import UsageError
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件应以 .xlsx 结尾：{output.name}")
-    write_expert_template(output)
-    out().print(f"已生成专家库表模板：{output}")
+    write(output)
+    out().print(f"已生成{label}模板：{output}")

@@ -172,6 +172,28 @@ class Note:
 # -- the rules file --------------------------------------------------------------------------
 
 
+def qualifies(
+    education: str | None, degrees: frozenset[str], rank: int, degree: str | None, order: tuple[str, ...]
+) -> bool:
+    """Whether an applicant of 学历 ``rank`` (in ``order``) and 学位 ``degree`` meets a row asking
+    for ``education`` or higher, or one of ``degrees``; a row asking neither is met by all."""
+    if education is None and not degrees:
+        return True
+    if education is not None and rank >= order.index(education):
+        return True
+    return degree is not None and degree in degrees
+
+
+def describe_qualification(education: str | None, degrees: frozenset[str]) -> str:
+    """``本科及以上学历或硕士学位``; ``各学历`` for a row that asks neither."""
+    parts = []
+    if education is not None:
+        parts.append(f"{education}及以上学历")
+    if degrees:
+        parts.append("、".join(sorted(degrees)) + "学位")
+    return "或".join(parts) or "各学历"
+
+
 @dataclass(frozen=True)
 class InitialRow:
     """One row of the 初定 table: who it applies to, the years of work needed, the level given."""
@@ -184,17 +206,10 @@ class InitialRow:
     source: str
 
     def applies(self, education_rank: int, degree: str | None, order: tuple[str, ...]) -> bool:
-        if self.education is not None and education_rank >= order.index(self.education):
-            return True
-        return degree is not None and degree in self.degrees
+        return qualifies(self.education, self.degrees, education_rank, degree, order)
 
     def describe(self) -> str:
-        parts = []
-        if self.education is not None:
-            parts.append(f"{self.education}及以上学历")
-        if self.degrees:
-            parts.append("、".join(sorted(self.degrees)) + "学位")
-        return "或".join(parts)
+        return describe_qualification(self.education, self.degrees)
 
 
 @dataclass(frozen=True)
@@ -215,19 +230,10 @@ class TitleYearsRow:
     ) -> bool:
         if self.series and series not in self.series:
             return False
-        if self.education is None and not self.degrees:
-            return True
-        if self.education is not None and education_rank >= order.index(self.education):
-            return True
-        return degree is not None and degree in self.degrees
+        return qualifies(self.education, self.degrees, education_rank, degree, order)
 
     def describe(self) -> str:
-        parts = []
-        if self.education is not None:
-            parts.append(f"{self.education}及以上学历")
-        if self.degrees:
-            parts.append("、".join(sorted(self.degrees)) + "学位")
-        return "或".join(parts) or "各学历"
+        return describe_qualification(self.education, self.degrees)
 
 
 @dataclass(frozen=True)
