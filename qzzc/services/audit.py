@@ -64,6 +64,8 @@ from qzzc.core.audit import (
 from qzzc.errors import QzzcError, StoreError, UsageError
 from qzzc.files import os_reason
 from qzzc.services.base import HEAD_KEY, Context, job, now
+from qzzc.store.migrations import added_in, columns_at
+from qzzc.store.migrations import latest as latest_version
 from qzzc.store.models import (
     HEAD_MARKER_SINCE,
     Applicant,
@@ -72,11 +74,16 @@ from qzzc.store.models import (
     Draw,
     DrawApplicant,
     Expert,
+    FiledApplicant,
     Meeting,
     Meta,
+    Objection,
+    Publicity,
+    PublicityApplicant,
     Replacement,
     RuleSetRecord,
     Seat,
+    Step,
     Tally,
     TallyResult,
     VerdictRecord,
@@ -125,6 +132,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("tallies", "计票", "meeting", _t(Tally), lambda: [Tally.meeting_id]),
     Kind("tally_results", "计票结果", "meeting", _t(TallyResult), lambda: [Tally.meeting_id],
          (_t(Tally), lambda: TallyResult.tally_id == Tally.id)),
+    Kind("steps", "评审程序记录", "meeting", _t(Step), lambda: [Step.meeting_id]),
+    Kind("filed_applicants", "备案的评审名单", "meeting", _t(FiledApplicant), lambda: [FiledApplicant.meeting_id]),
+    Kind("publicities", "公示记录", "committee", _t(Publicity), lambda: [Publicity.year, Publicity.committee_seq]),
+    Kind("publicity_applicants", "公示名单", "committee", _t(PublicityApplicant),
+         lambda: [Publicity.year, Publicity.committee_seq],
+         (_t(Publicity), lambda: PublicityApplicant.publicity_id == Publicity.id)),
+    Kind("objections", "异议", "committee", _t(Objection), lambda: [Objection.year, Objection.committee_seq]),
     # The store's year and schema version (every meta record but the head marker, which each
     # entry moves and which the chain's own check covers).
     Kind("meta", "记录", "key", _t(Meta), lambda: [Meta.key], where=lambda: Meta.key != HEAD_KEY),
@@ -156,6 +170,8 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
     """
     wanted = set(kinds) if kinds is not None else set(KIND_LABELS)
     tables = set(inspect(connection).get_table_names())
+    version = _schema_version(connection)
+    added = added_in()
     digests: dict[str, dict[str, str]] = {}
     dbapi = connection.dialect.loaded_dbapi
     cursor = connection.connection.cursor()
@@ -169,7 +185,8 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
                 digests[kind.name] = {}
                 continue
             group = list(kind.group())
-            statement = select(*group, _row_json(connection, list(kind.table.c))).select_from(kind.table)
+            columns = columns_at(kind.table, version, added)
+            statement = select(*group, _row_json(connection, columns)).select_from(kind.table)
             if kind.via is not None:  # outer: a row whose parent is missing is still counted
                 statement = statement.join(kind.via[0], kind.via[1](), isouter=True)
             if kind.where is not None:
@@ -199,6 +216,14 @@ def group_digests(connection: Connection, kinds: Iterable[str] | None = None) ->
     finally:
         cursor.close()
     return digests
+
+
+def _schema_version(connection: Connection) -> int:
+    """The store's schema version as its ``meta`` record says (the digests cover the columns of
+    that version, ``qzzc.store.migrations.columns_at``); the latest when the record is unreadable,
+    which the ``meta`` kind's digest reports."""
+    value = connection.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+    return int(value) if isinstance(value, str) and value.isdigit() else latest_version()
 
 
 def state_after(
@@ -312,7 +337,8 @@ def verify(ctx: Context, head: str | None = None) -> Verification:
     is not such a hash.
     """
     wanted = _head_prefix(head) if head is not None else None
-    with ctx.store.reading(consistent=True) as session:  # the chain, marker and records of one moment
+    # The chain, marker and records of one moment, as they are: an older store is not upgraded.
+    with ctx.store.reading(consistent=True, upgrade=False) as session:
         connection = session.connection()
         if connection.dialect.name == "sqlite":
             integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check").all()]

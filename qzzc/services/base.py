@@ -20,7 +20,8 @@ from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import ConfigError, QzzcError
 from qzzc.files import Staged, os_reason
 from qzzc.store.db import Store
-from qzzc.store.models import SCHEMA_VERSION, AuditEntry
+from qzzc.store.migrations import latest as latest_version
+from qzzc.store.models import AuditEntry
 
 if TYPE_CHECKING:
     from qzzc.core.workdays import Calendar
@@ -34,6 +35,9 @@ class Context:
 
     store: Store
     operator: str
+
+    def __post_init__(self) -> None:
+        self.store.upgrader = lambda: upgrade(self)
 
     @classmethod
     def create(cls, db: str | None = None, operator: str | None = None) -> Context:
@@ -129,6 +133,7 @@ def job(
     *,
     initialising: bool = False,
     guarded: bool = True,
+    upgrading: bool = False,
 ) -> Iterator[Job]:
     """Runs a writing job in one transaction and appends its audit entry in the same one.
 
@@ -142,8 +147,17 @@ def job(
     records and the year and schema records), so that no job builds on, and no entry seals, a
     change made behind qzzc's back; a changed store raises ``Tampered``. Only ``audit accept``,
     which records such a change, runs with ``guarded=False``.
+
+    A store of an older schema version is upgraded first, by an ``upgrade`` job of its own
+    (``upgrade``), which alone runs with ``upgrading=True``.
     """
-    transaction = ctx.store.transaction if initialising else ctx.store.writing
+    if initialising:
+        version = ctx.store.peek_version()
+        if version is not None and version < latest_version():
+            ctx.store.ensure_current()
+        transaction = ctx.store.transaction
+    else:
+        transaction = (lambda: ctx.store.writing(upgrade=False)) if upgrading else ctx.store.writing
     current: Job | None = None
     try:
         with _published(lambda: current), transaction() as session, _tables_written(session) as written:
@@ -159,8 +173,6 @@ def job(
             yield current
             if current.discarded:
                 raise _Discarded
-            if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:  # before the state: it is protected
-                ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
             session.flush()
             from qzzc.services.audit import state_after
 
@@ -178,6 +190,21 @@ def job(
             ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
     except _Discarded:
         pass
+
+
+def upgrade(ctx: Context) -> list[str]:
+    """Brings a store of an older schema version to the current one (``qzzc.store.migrations``)
+    in an audited ``upgrade`` job: checked against its audit chain first, as every job is, the
+    steps run in the job's transaction, and its entry names them and seals the new state.
+    Returns the steps' names (none when another command upgraded it meanwhile)."""
+    with job(ctx, "upgrade", upgrading=True) as current:
+        version = ctx.store.schema_version(current.session) or 0
+        if version >= latest_version():
+            current.discard()
+            return []
+        steps = ctx.store.upgrade_schema(current.session, version)
+        current.summary = {"from": version, "to": latest_version(), "steps": steps}
+    return steps
 
 
 @contextmanager
