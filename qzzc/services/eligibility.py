@@ -145,7 +145,7 @@ def check_eligibility(
         raise UsageError(f"导出文件应以 .xlsx 结尾：{export}")
     days, inputs = read_calendar(calendar)
     options = {"committee": committee, "calendar": calendar.name if calendar else None}
-    with job(ctx, "check", options, inputs) as current:
+    with job(ctx, "check", options, inputs, writes=["verdicts"]) as current:
         session = current.session
         if session.get_bind().dialect.name == "postgresql":
             # Two checks at once, or a settle during a check, must not interleave: the check reads
@@ -342,7 +342,7 @@ def settle(
         raise UsageError("请用 --reason 写明人工认定的理由")
     masked = mask_id(id_number)
     options = {"id_number": masked, "committee": committee, "verdict": verdict, "reason": reason}
-    with job(ctx, "check settle", options) as current:
+    with job(ctx, "check settle", options, writes=["verdicts"]) as current:
         session = current.session
         year = ctx.store.current_year(session)
         if not looks_like_id(id_number):  # a name: the one applicant of that name (SPEC §13)

@@ -221,7 +221,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_an_upgrade_job(ctx, m
     by an audited ``upgrade`` job before their next job."""
     from sqlalchemy import inspect
 
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     initialised = ctx
@@ -242,7 +242,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_an_upgrade_job(ctx, m
     upgrade = list_entries(initialised)[1]
     assert (upgrade["command"], upgrade["summary"]) == (
         "upgrade",
-        {"from": 1, "to": SCHEMA_VERSION, "steps": ["draw_applicants", "protected_meta"]},
+        {"from": 1, "to": SCHEMA_VERSION, "steps": ["draw_applicants", "protected_meta", "procedure"]},
     )
     assert verify(initialised).entries == 3
 
@@ -250,7 +250,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_an_upgrade_job(ctx, m
 def test_entries_from_before_a_kind_existed_still_verify(ctx, monkeypatch):
     """A protected table added to qzzc later is one ``Kind`` line: entries written before it
     compare it as having had no records."""
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     initialised = ctx
@@ -856,7 +856,7 @@ def test_an_added_meta_record_is_found(initialised):
 def test_entries_from_before_meta_was_protected_verify(ctx, monkeypatch):
     """An entry that does not know the meta kind leaves it unchecked (it cannot be compared as
     empty: every store has a year); the next job's entry records it."""
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     every = audit.KINDS
@@ -1036,7 +1036,7 @@ def _schema_of(url: str) -> str:
 def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_upgrade_job(ctx, monkeypatch):
     """A store of the qzzc before the meta kind (version 2: marker, draw_applicants) verifies and
     gains version 3 and its meta records' digest with the upgrade job before its next job."""
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     every = audit.KINDS
