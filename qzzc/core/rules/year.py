@@ -182,6 +182,7 @@ class _Reader:
 # Read when a file has no such key (a file written for an older qzzc): Quzhou's.
 DEFAULT_REGIONS = ("市本级", "柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县")
 DEFAULT_OUTSIDE = "市外"
+DEFAULT_SOURCE = "年度职称评审工作通知"  # what the notices cite when the file names no notice
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,8 @@ def _year(r: _Reader, key: str, got: dict[str, Any]) -> int:
     return int(r.get(key, 2021))  # checked by ``parse_rules`` first
 
 
-def _source(r: _Reader, key: str, got: dict[str, Any]) -> str | None:
-    value = r.get(key, None)
-    return None if value is None else str(value)
+def _source(r: _Reader, key: str, got: dict[str, Any]) -> str:
+    return str(r.get(key, DEFAULT_SOURCE))
 
 
 def _education_order(r: _Reader, key: str, got: dict[str, Any]) -> tuple[str, ...]:
@@ -420,7 +420,7 @@ class YearRules:
     kept for ``check_against_plan``; everything else reads the fields."""
 
     year: int = setting("year", _year)
-    source: str | None = setting("source", _source)  # the notice, 衢市人社专〔2021〕61号
+    source: str = setting("source", _source)  # the notice, 衢市人社专〔2021〕61号
     publicity_days: int = setting("publicity.working_days", _integer(*WORKING_DAYS))
     education_order: tuple[str, ...] = setting("education.order", _education_order)  # lowest first
     cpd_bands: frozenset[str] = setting("cpd.bands", _bands)
