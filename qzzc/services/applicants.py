@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
+from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN, applicant_form
 from qzzc.core.ids import IdNumber, age_problem
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
@@ -83,7 +83,8 @@ def import_applicants(
         others = plan_service.committees(session, year)
         rules = plan_service.ruleset(session, year)
     data = read_input(path)
-    parsed = read_sheet(data, path.name, APPLICANT_FORM, sheet, progress=progress)
+    form = applicant_form(rules.regions, rules.outside, rules.education_order)
+    parsed = read_sheet(data, path.name, form, sheet, progress=progress)
     result = ImportResult(
         committee_seq, parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from qzzc.core.plan import Committee, term_key
+from qzzc.core.regions import OUTSIDE, QUZHOU_REGIONS
 from qzzc.core.rules.base import normalise_unit
 from qzzc.core.titles import BANDS, Level
 from qzzc.errors import ConfigError
@@ -180,8 +181,8 @@ class _Reader:
 
 
 # Read when a file has no such key (a file written for an older qzzc): Quzhou's.
-DEFAULT_REGIONS = ("市本级", "柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县")
-DEFAULT_OUTSIDE = "市外"
+DEFAULT_REGIONS = QUZHOU_REGIONS
+DEFAULT_OUTSIDE = OUTSIDE
 DEFAULT_SOURCE = "年度职称评审工作通知"  # what the notices cite when the file names no notice
 
 
@@ -352,7 +353,13 @@ def _scope_words(r: _Reader, key: str, got: dict[str, Any]) -> ScopeWords:
     names = {item.name for item in fields(ScopeWords)}
     for name in table:
         r.choice(f"{key} 的键", name, sorted(names))
-    return ScopeWords(**{name: r.text(f"{key}.{name}", value) for name, value in table.items()})
+    # Compared with the plan's text as ``RuleContext.scope_keys`` has it: no spaces, full-width brackets.
+    return ScopeWords(
+        **{
+            name: "".join(r.text(f"{key}.{name}", value).split()).replace("(", "（").replace(")", "）")
+            for name, value in table.items()
+        }
+    )
 
 
 def _draw_sizes(r: _Reader, key: str, got: dict[str, Any]) -> dict[str, int]:
