@@ -61,12 +61,9 @@ NORMAL_CODES = [
     "integrity.veto",
     "performance.assessment",
 ]
-INITIAL_CODES = NORMAL_CODES[:9] + [
-    "initial.exam_series",
-    "initial.level",
-    "initial.years",
-    "initial.hours",
-] + NORMAL_CODES[11:]  # fmt: skip
+INITIAL_CODES = [
+    *NORMAL_CODES[:9], "initial.exam_series", "initial.level", "initial.years", "initial.hours", *NORMAL_CODES[11:],
+]  # fmt: skip
 
 UNIT = "衢州市建筑设计院"
 APPLICANT = ApplicantFacts(  # tests/core/test_rules.py's BASE: eligible at committee 3
@@ -115,7 +112,8 @@ def test_every_declared_code_is_in_the_tables_with_its_verdict_and_title():
     assert list(DECLARED) == list(RULE_VERDICT) == list(RULE_TITLE)
     for code, item in DECLARED.items():
         assert (item.code, RULE_VERDICT[code], RULE_TITLE[code]) == (code, item.verdict, item.title)
-        assert item.title and item.section
+        assert item.title
+        assert item.section
     assert list(DECLARED) == [*NORMAL_CODES[:11], *INITIAL_CODES[9:13], *NORMAL_CODES[11:], "data.missing"]
     assert DECLARED["data.missing"].check is None
 
@@ -139,7 +137,9 @@ RULE_MODULES = sorted(
 def test_each_rule_module_cites_the_notice_and_declares_its_rules(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert NOTICE in (ast.get_docstring(tree) or "")
-    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
+    functions = [
+        node for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
     for node in functions:
         takes_facts_and_context = [arg.arg for arg in node.args.args] == ["a", "c"]
         assert takes_facts_and_context == bool(node.decorator_list), node.name  # a rule is declared
@@ -196,7 +196,10 @@ def test_a_withdrawn_rule_leaves_the_tables_as_they_were():
     [
         (Declaration("cpd.public", INELIGIBLE, "重复", "二(二)"), "rule cpd.public is declared twice"),
         (Declaration("test.bad", "eligible", "错", "—"), "rule test.bad: verdict 'eligible'"),
-        (Declaration("test.bad", REVIEW, "错", "—", applies="sometimes"), "rule test.bad: applies 'sometimes'"),
+        (
+            Declaration("test.bad", REVIEW, "错", "—", applies="sometimes"),
+            "rule test.bad: applies 'sometimes'",
+        ),
     ],
 )
 def test_a_bad_declaration_is_refused(declaration, message):
@@ -261,7 +264,9 @@ def test_another_city_is_a_rules_file():
         'regions = ["市本级", "婺城区", "金东区"]',
     ).replace('outside = "市外"', 'outside = "外地"')
     rules = parse_rules(text, "jinhua.toml")
-    context = RuleContext(PLAN[17], rules, OFFICIAL, specialty_owners(PLAN.values()))  # 全市（自主评聘单位除外）
+    context = RuleContext(
+        PLAN[17], rules, OFFICIAL, specialty_owners(PLAN.values())
+    )  # 全市（自主评聘单位除外）
     teacher = dataclasses.replace(APPLICANT, committee_seq=17, title="一级教师", specialty="语文")
 
     def scope(region: str) -> list[str]:
@@ -269,5 +274,9 @@ def test_another_city_is_a_rules_file():
         return [item.message for item in found if isinstance(item, Reason)]
 
     assert scope("婺城区") == []
-    assert scope("柯城区") == ["所在地区为柯城区，不在第 17 号评委会中级的申报范围（全市（自主评聘单位除外））内"]
-    assert scope("外地") == ["所在地区为外地，不在第 17 号评委会中级的申报范围（全市（自主评聘单位除外））内，且无委托评审函"]
+    assert scope("柯城区") == [
+        "所在地区为柯城区，不在第 17 号评委会中级的申报范围（全市（自主评聘单位除外））内"
+    ]
+    assert scope("外地") == [
+        "所在地区为外地，不在第 17 号评委会中级的申报范围（全市（自主评聘单位除外））内，且无委托评审函"
+    ]
