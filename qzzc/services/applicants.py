@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
+from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN, applicant_form
 from qzzc.core.ids import IdNumber, age_problem
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import EligibilityRules, place_specialty, thresholds_from
+from qzzc.core.rules import YearRules, place_specialty
 from qzzc.errors import CellError, first_errors
 from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
@@ -81,9 +81,10 @@ def import_applicants(
         year = ctx.store.current_year(session)
         committee = plan_service.committee(session, year, committee_seq)
         others = plan_service.committees(session, year)
-        rules = thresholds_from(plan_service.ruleset(session, year).data)
+        rules = plan_service.ruleset(session, year)
     data = read_input(path)
-    parsed = read_sheet(data, path.name, APPLICANT_FORM, sheet, progress=progress)
+    form = applicant_form(rules.regions, rules.outside, rules.education_order)
+    parsed = read_sheet(data, path.name, form, sheet, progress=progress)
     result = ImportResult(
         committee_seq, parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run
     )
@@ -129,7 +130,7 @@ def _check_rows(
     headers: dict[str, str],
     committee: Committee,
     others: list[Committee],
-    rules: EligibilityRules,
+    rules: YearRules,
     year: int,
 ) -> list[CellError]:
     """Row checks beyond single cells: the committee's specialties (``place_specialty``) and titles,

@@ -364,12 +364,7 @@ def _highest_band(titles) -> str | None:
 def _min_size(session: Session, year: int, band: str | None) -> int | None:
     """The least size ``[draw.min_size]`` sets for ``band``; None when the rules file has no
     ``[draw]`` table (then any odd size of at least 3 is allowed) or no title's band is known."""
-    from qzzc.core.rules import draw_min_sizes
-
-    rules = load_ruleset(session, year)
-    if "min_size" not in rules.section("draw") or band is None:
-        return None
-    return draw_min_sizes(rules.data, "规则文件")[band]
+    return None if band is None else load_ruleset(session, year).draw_min_sizes[band]
 
 
 def _pool(session: Session, committee: int) -> list[core.PoolExpert]:

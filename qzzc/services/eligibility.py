@@ -26,7 +26,7 @@ from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdi
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
+from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_calendar
 from qzzc.services.plan import committee as load_committee
@@ -152,8 +152,7 @@ def check_eligibility(
             # the settlements, then replaces every verdict of its scope.
             session.execute(text("LOCK TABLE verdicts IN SHARE ROW EXCLUSIVE MODE"))
         year = ctx.store.current_year(session)
-        ruleset = load_ruleset(session, year)
-        rules = thresholds_from(ruleset.data, "规则文件")
+        rules = load_ruleset(session, year)
         plan = {item.seq: item for item in load_committees(session, year)}
         if committee is not None:
             load_committee(session, year, committee)  # UnknownCommittee

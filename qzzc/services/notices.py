@@ -32,7 +32,7 @@ from qzzc.core.notices import (
 )
 from qzzc.core.plan import Committee
 from qzzc.core.privacy import mask_id
-from qzzc.core.ruleset import RuleSet
+from qzzc.core.ruleset import YearRules
 from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import Staged
@@ -106,11 +106,11 @@ def render_notice(
             session = current.session
             year = ctx.store.current_year(session)
             rules = plan_service.ruleset(session, year)
-            least = publicity_days(rules)
+            least = rules.publicity_days
             if days is not None and days < least:
                 # 一(三)、一(五): 不少于5个工作日 — a period may be lengthened, never shortened (SPEC §8).
                 raise QzzcError(
-                    f"公示期不得少于 {least} 个工作日（{rules.data.get('source', '年度评审通知')}：不少于{least}个工作日），"
+                    f"公示期不得少于 {least} 个工作日（{rules.source}：不少于{least}个工作日），"
                     f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
                 )
             days = days if days is not None else least
@@ -191,16 +191,11 @@ def _paper(
     return build_paper(session, kind, record, committee, office, place)
 
 
-def publicity_days(rules: RuleSet) -> int:
-    value = rules.section("publicity").get("working_days", 5)
-    return value if isinstance(value, int) else 5
-
-
 def _build(
     session: Session,
     kind: str,
     year: int,
-    rules: RuleSet,
+    rules: YearRules,
     committee_seq: int | None,
     meeting_id: int | None,
     start: dt.date | None,
@@ -209,7 +204,7 @@ def _build(
     place: str | None,
     calendar: Calendar,
 ) -> Any:
-    source = str(rules.data.get("source", "年度职称评审工作通知"))
+    source = rules.source
     if kind in ("announcement", "pre-review"):
         if committee_seq is None:
             raise UsageError(f"{TITLES[kind]}需要 --committee 评委会序号")
@@ -251,14 +246,13 @@ def _period(start: dt.date, days: int, calendar: Calendar) -> Period:
 
 
 def _announcement(
-    office: Office, committee: Committee, rules: RuleSet, source: str, days: int
+    office: Office, committee: Committee, rules: YearRules, source: str, days: int
 ) -> AnnouncementContext:
-    cpd = rules.section("cpd")
     # 二(二): the 54-hour rule is for 中、初级 only; a 高级-only committee (rows 17–25) states the
     # province's requirement instead, and 本科 18 hours only where 初级 is taken.
     bands = committee.bands
-    hours = cpd.get("public_hours") if {"初级", "中级"} & set(bands) else None
-    junior = cpd.get("public_hours_degree_junior") if "初级" in bands else None
+    hours = rules.public_hours if {"初级", "中级"} & set(bands) else None
+    junior = rules.public_hours_degree_junior if "初级" in bands else None
     cpd_bands = "中、初级" if {"初级", "中级"} <= set(bands) else ("中级" if "中级" in bands else "初级")
     return AnnouncementContext(
         office=office,
@@ -269,13 +263,18 @@ def _announcement(
         scope=_scope_lines(committee),
         review_time=committee.review_time,
         deadline=committee.deadline,
-        public_hours=hours if isinstance(hours, int) else None,
-        public_hours_degree_junior=junior if isinstance(junior, int) else None,
+        public_hours=_whole(hours),
+        public_hours_degree_junior=_whole(junior),
         publicity_days=days,
         source=source,
         cpd_bands=cpd_bands,
         senior="高级" in bands,
     )
+
+
+def _whole(hours: float | None) -> int | None:
+    """Hours as the notice states them (54), or None for a fraction the notice would not print."""
+    return int(hours) if hours is not None and hours.is_integer() else None
 
 
 def _scope_lines(committee: Committee) -> tuple[tuple[str, str], ...]:

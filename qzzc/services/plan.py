@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
 from qzzc.core.plan import HEADER, Committee, parse_committee, parse_plan
-from qzzc.core.rules import check_against_plan, thresholds_from
-from qzzc.core.ruleset import RuleSet, parse_rules
+from qzzc.core.rules import check_against_plan
+from qzzc.core.ruleset import YearRules, parse_rules
 from qzzc.errors import ConfigError, StoreError, UnknownCommittee
 from qzzc.resources import data_file
 from qzzc.services.base import Context, job, read_input
@@ -72,9 +72,7 @@ def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None
     except UnicodeDecodeError:
         raise ConfigError(f"{rules_path.name} 不是 UTF-8 编码的文本文件") from None
     ruleset = parse_rules(rules_text, rules_path.name)
-    check_against_plan(
-        thresholds_from(ruleset.data, rules_path.name), ruleset.data, committees, rules_path.name
-    )
+    check_against_plan(ruleset, ruleset.data, committees, rules_path.name)
     year = ruleset.year
     options = {"plan": str(plan_path.name), "rules": str(rules_path.name), "year": year}
     inputs = {plan_path.name: plan_bytes, rules_path.name: rules_bytes}
@@ -185,8 +183,9 @@ def _committee(record: CommitteeRecord) -> Committee:
     return Committee.from_dict(record.data)
 
 
-def ruleset(session: Session, year: int) -> RuleSet:
-    """Returns the rules loaded for ``year``."""
+def ruleset(session: Session, year: int) -> YearRules:
+    """Returns the rules loaded for ``year``, read from the stored rules file: a job reads them
+    once and passes them on. Raises ``ConfigError`` when none are loaded."""
     record = session.get(RuleSetRecord, year)
     if record is None:
         raise ConfigError(f"{year} 年度的规则尚未载入。请运行：qzzc init --rules 规则文件.toml")
