@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from qzzc.core.privacy import mask_id
 from qzzc.errors import QzzcError
@@ -347,3 +348,30 @@ def verify(stored: StoredDraw) -> list[str]:
             elif was[1] != now[1]:
                 problems.append(f"{where}：{label}第 {place} 位（{mask_id(was[0])}）的排序码不符")
     return problems
+
+
+# -- the seats after replacements ---------------------------------------------------------------
+
+
+def current_members(record: Any, replacements: Sequence[Any]) -> tuple[list[dict], list[dict]]:
+    """The members (in seat order) and the alternates left of a draw after its replacements (替补).
+
+    A replacement already reflected in ``record.members`` is not applied twice."""
+    members = [dict(member) for member in record.members]
+    alternates = [dict(alternate) for alternate in record.alternates]
+    for replacement in replacements:
+        seated = [member["id_number"] for member in members]
+        if replacement.out_id_number not in seated or replacement.in_id_number in seated:
+            continue
+        incoming = next((a for a in alternates if a["id_number"] == replacement.in_id_number), None)
+        if incoming is None:
+            incoming = {"id_number": replacement.in_id_number, "name": ""}
+        else:
+            alternates.remove(incoming)
+        members[seated.index(replacement.out_id_number)] = incoming
+    return members, alternates
+
+
+def seated_members(record: Any, replacements: Sequence[Any]) -> list[dict[str, Any]]:
+    """The members of a draw after its replacements, in seat order."""
+    return current_members(record, replacements)[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from qzzc.core.cells import CellInvalid, parse_int
 from qzzc.core.forms import Column
@@ -287,3 +288,40 @@ def differences(
         ]
         lines.append(f"{who}：{'；'.join(parts)}")
     return lines
+
+
+# -- who is under review ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who is under review at a meeting (``applicants``, in order of ID number), and why each
+    applicant left out is (``left_out``: ID number → reason)."""
+
+    applicants: list[Any]
+    left_out: dict[str, str]
+
+
+LATE = "抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
+DROPPED = "抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
+
+
+def review(current: Sequence[Any], recorded: Mapping[int, str]) -> Review:
+    """The applicants under review: of those eligible now (``current``, each with ``id`` and
+    ``id_number``), the ones the active draw recorded (``recorded``: applicant id → ID number), so
+    that the recusals were checked against exactly the applicants voted on; every one when the
+    draw recorded none (a draw made before qzzc kept the list).
+
+    Where SPEC is silent: a recorded one whose verdict in force is no longer ``eligible`` (an
+    integrity veto found after the draw, say) is left out, not voted on; one eligible only since
+    the draw is left out too, as their recusals were never checked (a redraw takes them in).
+    """
+    if not recorded:
+        return Review(list(current), {})
+    kept = [applicant for applicant in current if applicant.id in recorded]
+    left_out = {applicant.id_number: LATE for applicant in current if applicant.id not in recorded}
+    eligible_now = {applicant.id for applicant in current}
+    left_out |= {
+        id_number: DROPPED for applicant_id, id_number in recorded.items() if applicant_id not in eligible_now
+    }
+    return Review(kept, left_out)

@@ -25,9 +25,9 @@ from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import YearRules, place_specialty
 from qzzc.errors import CellError, first_errors
-from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
 from qzzc.sheets.reader import ParsedRow, read_sheet
+from qzzc.store import queries
 from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
 
@@ -79,9 +79,9 @@ def import_applicants(
     """
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
-        committee = plan_service.committee(session, year, committee_seq)
-        others = plan_service.committees(session, year)
-        rules = plan_service.ruleset(session, year)
+        committee = queries.committee(session, year, committee_seq)
+        others = queries.committees(session, year)
+        rules = queries.ruleset(session, year)
     data = read_input(path)
     form = applicant_form(rules.regions, rules.outside, rules.education_order)
     parsed = read_sheet(data, path.name, form, sheet, progress=progress)
@@ -293,12 +293,10 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
     """Returns the year's applicants (of one committee, or all) as dicts with every imported
     field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``) and
     ``result`` (the vote's result, or None before a tally)."""
-    from qzzc.services.eligibility import verdict_in_force
-
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
         if committee_seq is not None:
-            plan_service.committee(session, year, committee_seq)
+            queries.committee(session, year, committee_seq)
         query = (
             select(Applicant, VerdictRecord)
             .outerjoin(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
@@ -318,7 +316,7 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
                 "committee": applicant.committee_seq,
                 "title": applicant.title,
                 "specialty": applicant.specialty,
-                "verdict": verdict_in_force(record) if current else None,
+                "verdict": queries.verdict_in_force(record) if current else None,
                 "result": results.get(applicant.id),
             }
             for key in (*FIELDS, *DERIVED):

@@ -41,15 +41,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qzzc.core import draw as core
+from qzzc.core.draw import current_members, seated_members  # noqa: F401  (re-exported)
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
 from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
-from qzzc.services.plan import committee as load_committee
-from qzzc.services.plan import ruleset as load_ruleset
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import eligible_applicants, replacements_of
+from qzzc.store.queries import ruleset as load_ruleset
 
 DRAW_WRITES = ["meetings", "draws", "seats", "draw_applicants"]  # what a draw may write
 
@@ -341,8 +343,6 @@ def _lock_seats(session: Session) -> None:
 
 
 def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
-    from qzzc.services.eligibility import eligible_applicants
-
     return eligible_applicants(session, year, committee)
 
 
@@ -583,30 +583,6 @@ class ReplaceOutcome:
     unmet_quotas: list[tuple[str, int, int]]
 
 
-def current_members(record: Draw, replacements: Sequence[Replacement]) -> tuple[list[dict], list[dict]]:
-    """The members (in seat order) and the alternates left of a draw after its replacements (替补).
-
-    A replacement already reflected in ``record.members`` is not applied twice."""
-    members = [dict(member) for member in record.members]
-    alternates = [dict(alternate) for alternate in record.alternates]
-    for replacement in replacements:
-        seated = [member["id_number"] for member in members]
-        if replacement.out_id_number not in seated or replacement.in_id_number in seated:
-            continue
-        incoming = next((a for a in alternates if a["id_number"] == replacement.in_id_number), None)
-        if incoming is None:
-            incoming = {"id_number": replacement.in_id_number, "name": ""}
-        else:
-            alternates.remove(incoming)
-        members[seated.index(replacement.out_id_number)] = incoming
-    return members, alternates
-
-
-def seated_members(record: Draw, replacements: Sequence[Replacement]) -> list[dict[str, Any]]:
-    """The members of a draw after its replacements, in seat order."""
-    return current_members(record, replacements)[0]
-
-
 def replace_member(
     ctx: Context, meeting_id: int, id_number: str, reason: str | None = None
 ) -> ReplaceOutcome:
@@ -685,15 +661,6 @@ def replace_member(
             alternates_left=len(alternates) - 1,
             unmet_quotas=unmet,
         )
-
-
-def replacements_of(session: Session, record: Draw) -> list[Replacement]:
-    """The replacements made in a draw, in the order they were made."""
-    return list(
-        session.execute(select(Replacement).where(Replacement.draw_id == record.id).order_by(Replacement.id))
-        .scalars()
-        .all()
-    )
 
 
 def verify_file(path: Path) -> dict[str, Any]:

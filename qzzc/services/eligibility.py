@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, delete, select, text
-from sqlmodel import Session
+from sqlalchemy import delete, select, text
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.people import find_person, looks_like_id
@@ -29,11 +28,12 @@ from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_calendar
-from qzzc.services.plan import committee as load_committee
-from qzzc.services.plan import committees as load_committees
-from qzzc.services.plan import ruleset as load_ruleset
 from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import committees as load_committees
+from qzzc.store.queries import eligible_applicants, eligible_query, verdict_in_force  # noqa: F401  (re-exported)
+from qzzc.store.queries import ruleset as load_ruleset
 
 FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
 SETTLE_VERDICTS = ("eligible", "ineligible")
@@ -395,40 +395,6 @@ def settle(
 
 
 # -- for the other jobs -------------------------------------------------------------------
-
-
-def verdict_in_force(record: VerdictRecord) -> str:
-    """The verdict that counts: the clerk's settlement if there is one, else the computed one."""
-    return record.settled_verdict if record.settled and record.settled_verdict else record.verdict
-
-
-def eligible_query(year: int, committee: int, *columns: Any):
-    """A select of ``columns`` (Applicant's, by default the whole row) over the committee's
-    applicants whose verdict in force is ``eligible`` and was made on their current data."""
-    in_force = case(
-        (
-            and_(VerdictRecord.settled.is_(True), VerdictRecord.settled_verdict.is_not(None)),
-            VerdictRecord.settled_verdict,
-        ),
-        else_=VerdictRecord.verdict,
-    )
-    return (
-        select(*(columns or (Applicant,)))
-        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
-        .where(
-            Applicant.year == year,
-            Applicant.committee_seq == committee,
-            VerdictRecord.data_hash == Applicant.data_hash,
-            in_force == "eligible",
-        )
-    )
-
-
-def eligible_applicants(session: Session, year: int, committee: int) -> list[Applicant]:
-    """The committee's applicants whose verdict in force is ``eligible`` (the ones under review at
-    a meeting, SPEC §6), in order of ID number. A verdict made on data that have changed since
-    (``data_hash`` differs) does not count: such an applicant needs ``qzzc check`` again."""
-    return list(session.scalars(eligible_query(year, committee).order_by(Applicant.id_number)))
 
 
 # -- the 资格审查 list as xlsx ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
+from qzzc.core.draw import seated_members
 from qzzc.core.notices import (
     FORMATS,
     PAPERS,
@@ -36,9 +37,8 @@ from qzzc.core.ruleset import YearRules
 from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import Staged
-from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, read_calendar, read_input
-from qzzc.services.draw import replacements_of, seated_members
+from qzzc.store import queries
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
 
@@ -105,7 +105,7 @@ def render_notice(
         with job(ctx, f"notice {kind}", options, inputs, writes=[]) as current:
             session = current.session
             year = ctx.store.current_year(session)
-            rules = plan_service.ruleset(session, year)
+            rules = queries.ruleset(session, year)
             least = rules.publicity_days
             if days is not None and days < least:
                 # 一(三)、一(五): 不少于5个工作日 — a period may be lengthened, never shortened (SPEC §8).
@@ -179,7 +179,7 @@ def _paper(
     record = _meeting(session, meeting_id)
     if suffix == ".json":
         return export_of(session, record)
-    committee = plan_service.committee(session, record.year, record.committee_seq)
+    committee = queries.committee(session, record.year, record.committee_seq)
     office = Office(
         committee.display_name,
         committee.seq,
@@ -208,12 +208,12 @@ def _build(
     if kind in ("announcement", "pre-review"):
         if committee_seq is None:
             raise UsageError(f"{TITLES[kind]}需要 --committee 评委会序号")
-        committee = plan_service.committee(session, year, committee_seq)
+        committee = queries.committee(session, year, committee_seq)
     else:
         if meeting_id is None:
             raise UsageError(f"{TITLES[kind]}需要 --meeting 会议编号")
         record = _meeting(session, meeting_id)
-        committee = plan_service.committee(session, record.year, record.committee_seq)
+        committee = queries.committee(session, record.year, record.committee_seq)
     if kind in ("pre-review", "result") and start is None:
         raise UsageError(f"{TITLES[kind]}需要 --start 公示开始日期")
     if kind == "result" and start is not None and start < record.date:
@@ -286,10 +286,9 @@ def _scope_lines(committee: Committee) -> tuple[tuple[str, str], ...]:
 
 
 def _eligible(session: Session, year: int, committee_seq: int) -> tuple[ListedApplicant, ...]:
-    from qzzc.services.eligibility import eligible_applicants
-
     applicants = sorted(
-        eligible_applicants(session, year, committee_seq), key=lambda a: (a.unit, a.source_row, a.name)
+        queries.eligible_applicants(session, year, committee_seq),
+        key=lambda a: (a.unit, a.source_row, a.name),
     )
     return tuple(
         ListedApplicant(number, a.name, a.gender, a.unit, a.title, a.specialty)
@@ -340,7 +339,7 @@ def _filing_form(
 ) -> FilingFormContext:
     tally, rows = _tally(session, meeting)
     draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.active.is_(True))).first()
-    members = seated_members(draw, replacements_of(session, draw)) if draw is not None else []
+    members = seated_members(draw, queries.replacements_of(session, draw)) if draw is not None else []
     names = {member["id_number"]: member["name"] for member in members}
     absent_ids = list(tally.absent or [])
     absent = tuple(names.get(number, mask_id(number)) for number in absent_ids)

@@ -12,12 +12,12 @@ from typing import Any
 from sqlmodel import Session, select
 
 from qzzc.core import papers as core
-from qzzc.core.draw import EXCLUSION_ZH
+from qzzc.core.draw import EXCLUSION_ZH, current_members
 from qzzc.core.notices import Office
 from qzzc.core.privacy import mask_id
 from qzzc.errors import QzzcError
-from qzzc.services.draw import current_members, replacements_of
 from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, Tally, TallyResult
+from qzzc.store.queries import replacements_of
 
 
 def _draws(session: Session, meeting: Meeting) -> list[Draw]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlmodel import Session, select
 
+from qzzc.core.draw import seated_members
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
@@ -23,12 +23,12 @@ from qzzc.core.tally import (
     differences,
     match_rows,
 )
-from qzzc.errors import CellError, NotFound, QzzcError, UsageError
+from qzzc.errors import CellError, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
-from qzzc.services.draw import replacements_of, seated_members
-from qzzc.services.eligibility import eligible_applicants
-from qzzc.services.plan import committee as load_committee
-from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Tally, TallyResult
+from qzzc.store.models import Applicant, Expert, Tally, TallyResult
+from qzzc.store.queries import active_draw, draws_of, replacements_of, under_review
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import meeting as find_meeting
 
 # -- reading a counts file ----------------------------------------------------------------------
 
@@ -73,29 +73,6 @@ def read_counts(data: bytes, filename: str) -> CountsFile:
 # -- the meeting and its members ----------------------------------------------------------------
 
 
-def find_meeting(session: Session, meeting_id: int, lock: bool = False) -> Meeting:
-    """Returns the meeting with that number, or raises ``NotFound``. With ``lock`` the row is
-    locked for the transaction (PostgreSQL), so that two clerks recording the same meeting's
-    tally at once are served one after the other and the second is told it is already recorded."""
-    query = select(Meeting).where(Meeting.id == meeting_id)
-    meeting = session.exec(query.with_for_update() if lock else query).first()
-    if meeting is None:
-        raise NotFound(f"没有编号为 {meeting_id} 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。")
-    return meeting
-
-
-def active_draw(session: Session, meeting: Meeting) -> Draw | None:
-    return session.exec(
-        select(Draw)
-        .where(Draw.meeting_id == meeting.id, Draw.active == True)  # noqa: E712
-        .order_by(Draw.number.desc())  # type: ignore[union-attr]
-    ).first()
-
-
-def draws_of(session: Session, meeting: Meeting) -> list[Draw]:
-    return list(session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)))
-
-
 # -- recording a tally --------------------------------------------------------------------------
 
 
@@ -126,50 +103,6 @@ class TallyRecorded:
             "amend_reason": self.amend_reason,
             "applicants": [outcome.as_dict() for outcome in self.outcomes],
         }
-
-
-@dataclass(frozen=True)
-class Review:
-    """Who is under review at a meeting (``applicants``, in order of ID number), and why each
-    applicant left out is (``left_out``: ID number → reason)."""
-
-    applicants: list[Applicant]
-    left_out: dict[str, str]
-
-
-LATE = "抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
-DROPPED = "抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
-
-
-def under_review(session: Session, meeting: Meeting, draw: Draw) -> Review:
-    """The applicants under review at ``meeting`` (SPEC §6): those eligible when its active
-    ``draw`` was made, as the draw recorded them, so that the recusals were checked against
-    exactly the applicants voted on.
-
-    Where SPEC is silent: one of them whose verdict in force is no longer ``eligible`` (an integrity
-    veto found after the draw, say) is left out, not voted on; one eligible only since the draw is
-    left out too, as their recusals were never checked (a redraw takes them in). A draw made
-    before qzzc kept the list (schema version 1) falls back to the verdicts in force.
-    """
-    current = eligible_applicants(session, meeting.year, meeting.committee_seq)
-    if not inspect(session.connection()).has_table(DrawApplicant.__tablename__):
-        return Review(current, {})
-    recorded = dict(
-        session.execute(
-            select(DrawApplicant.applicant_id, DrawApplicant.id_number).where(
-                DrawApplicant.draw_id == draw.id
-            )
-        ).all()
-    )
-    if not recorded:
-        return Review(current, {})
-    kept = [applicant for applicant in current if applicant.id in recorded]
-    left_out = {applicant.id_number: LATE for applicant in current if applicant.id not in recorded}
-    eligible_now = {applicant.id for applicant in current}
-    left_out |= {
-        id_number: DROPPED for applicant_id, id_number in recorded.items() if applicant_id not in eligible_now
-    }
-    return Review(kept, left_out)
 
 
 def record_tally(
