@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qzzc.core.privacy import mask_id
+from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import QzzcError
 
 ALGORITHM = "qzzc-draw-1"
@@ -375,3 +376,21 @@ def current_members(record: Any, replacements: Sequence[Any]) -> tuple[list[dict
 def seated_members(record: Any, replacements: Sequence[Any]) -> list[dict[str, Any]]:
     """The members of a draw after its replacements, in seat order."""
     return current_members(record, replacements)[0]
+
+
+# -- the committee's size ---------------------------------------------------------------------
+
+
+def size_band(plan: Any, titles: list[str]) -> str | None:
+    """The band that sets the least size: the highest among the titles under review that the
+    committee evaluates itself; a title it only recommends (推荐) to a higher committee is judged
+    there, so a 中级 committee recommending one 高级 applicant still sits at its 中级 size. When
+    every title is a recommendation, the highest band among them."""
+    evaluated = [title for title in titles if plan.mode_of(title) == "评审"]
+    return highest_band(evaluated or titles)
+
+
+def highest_band(titles) -> str | None:
+    """The highest band (初级 < 中级 < 高级) among ``titles`` whose level is known, or None."""
+    bands = {level.band for title in titles if (level := level_of(title)) is not None}
+    return max(bands, key=BANDS.index) if bands else None

@@ -305,7 +305,7 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
         )
         if committee_seq is not None:
             query = query.where(Applicant.committee_seq == committee_seq)
-        results = _results(session, year)
+        results = queries.results_of_year(session, year)
         listed = []
         for applicant, record in session.execute(query):
             current = record is not None and record.data_hash == applicant.data_hash
@@ -323,30 +323,6 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
                 item.setdefault(key, _plain(getattr(applicant, key)))
             listed.append(item)
         return listed
-
-
-def _results(session: Session, year: int) -> dict[int, str]:
-    """Each applicant's result at the meeting that voted on them (the tally in force): 通过 /
-    不通过 for a title the committee evaluates, 推荐 / 不推荐 for one it recommends (SPEC §13)."""
-    from qzzc.store.models import Meeting, Tally, TallyResult
-
-    rows = session.execute(
-        select(TallyResult.applicant_id, TallyResult.passed, TallyResult.mode)
-        .join(Tally, Tally.id == TallyResult.tally_id)
-        .join(Meeting, Meeting.id == Tally.meeting_id)
-        .where(Meeting.year == year, Tally.active.is_(True))
-        .order_by(Meeting.date, Tally.id)
-    )
-    words = {
-        ("推荐", True): "推荐",
-        ("推荐", False): "不推荐",
-        ("评审", True): "通过",
-        ("评审", False): "不通过",
-    }
-    return {
-        applicant_id: words[(mode if mode == "推荐" else "评审", bool(passed))]
-        for applicant_id, passed, mode in rows
-    }
 
 
 def _plain(value: Any) -> Any:

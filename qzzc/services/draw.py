@@ -41,11 +41,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qzzc.core import draw as core
-from qzzc.core.draw import current_members, seated_members  # noqa: F401  (re-exported)
+from qzzc.core.draw import current_members, highest_band, seated_members, size_band  # noqa: F401  (re-exported)
+from qzzc.core.draw import size_band as _size_band  # noqa: F401  (the tests' name)
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
-from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
@@ -179,7 +179,7 @@ def draw_experts(
                 f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
                 "请先导入申报人并运行 qzzc check。"
             )
-        band = _size_band(plan, [applicant.title for applicant in under_review])
+        band = size_band(plan, [applicant.title for applicant in under_review])
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
@@ -344,21 +344,6 @@ def _lock_seats(session: Session) -> None:
 
 def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
     return eligible_applicants(session, year, committee)
-
-
-def _size_band(plan: Any, titles: list[str]) -> str | None:
-    """The band that sets the least size: the highest among the titles under review that the
-    committee evaluates itself; a title it only recommends (推荐) to a higher committee is judged
-    there, so a 中级 committee recommending one 高级 applicant still sits at its 中级 size. When
-    every title is a recommendation, the highest band among them."""
-    evaluated = [title for title in titles if plan.mode_of(title) == "评审"]
-    return _highest_band(evaluated or titles)
-
-
-def _highest_band(titles) -> str | None:
-    """The highest band (初级 < 中级 < 高级) among ``titles`` whose level is known, or None."""
-    bands = {level.band for title in titles if (level := level_of(title)) is not None}
-    return max(bands, key=BANDS.index) if bands else None
 
 
 def _min_size(session: Session, year: int, band: str | None) -> int | None:

@@ -34,6 +34,7 @@ from qzzc.core.notices import (
 from qzzc.core.plan import Committee
 from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import YearRules
+from qzzc.core.tally import result_text
 from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import Staged
@@ -316,18 +317,11 @@ def _tally(session: Session, meeting: Meeting) -> tuple[Tally, list[tuple[TallyR
     return tally, list(rows)
 
 
-def result_text(result: TallyResult) -> str:
-    """通过 / 不通过 for a title the committee evaluates, 推荐 / 不推荐 for one it only recommends."""
-    if result.mode == "推荐":
-        return "推荐" if result.passed else "不推荐"
-    return "通过" if result.passed else "不通过"
-
-
 def _result(session: Session, office: Office, meeting: Meeting, period: Period, source: str) -> ResultContext:
     _, rows = _tally(session, meeting)
     passed = [(result, applicant) for result, applicant in rows if result.passed]
     listed = tuple(
-        ListedApplicant(number, a.name, a.gender, a.unit, a.title, a.specialty, result_text(r))
+        ListedApplicant(number, a.name, a.gender, a.unit, a.title, a.specialty, result_text(r.passed, r.mode))
         for number, (r, a) in enumerate(passed, start=1)
     )
     evaluated = sum(1 for r, _ in passed if r.mode != "推荐")
@@ -346,7 +340,16 @@ def _filing_form(
     present = tuple(member["name"] for member in members if member["id_number"] not in set(absent_ids))
     filed = tuple(
         FiledApplicant(
-            number, a.name, a.unit, a.title, a.specialty, r.yes, r.no, r.abstain, r.needed, result_text(r)
+            number,
+            a.name,
+            a.unit,
+            a.title,
+            a.specialty,
+            r.yes,
+            r.no,
+            r.abstain,
+            r.needed,
+            result_text(r.passed, r.mode),
         )
         for number, (r, a) in enumerate(rows, start=1)
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,13 +10,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from qzzc.core.draw import seated_members
-from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
     COUNTS_FORM,
     CountRow,
     Counts,
     Outcome,
+    absent_members,
     check_quorum,
     describe_refusal,
     differences,
@@ -164,7 +163,7 @@ def record_tally(
         members = seated_members(draw, replacements_of(session, draw))
         size = draw.size
         check_quorum(attending, size)
-        absent_members = _absent_members(absent, members, size, attending)
+        missing = absent_members(absent, members, size, attending)
         committee = load_committee(session, meeting.year, meeting.committee_seq)
         review = under_review(session, meeting, draw)
         applicants = review.applicants
@@ -199,7 +198,7 @@ def record_tally(
             active=True,
             members=size,
             attending=attending,
-            absent=[member["id_number"] for member in absent_members],
+            absent=[member["id_number"] for member in missing],
             amend_reason=reason,
             operator=ctx.operator,
             created_at=current.at,
@@ -234,7 +233,7 @@ def record_tally(
             "version": version,
             "members": size,
             "attending": attending,
-            "absent": len(absent_members),
+            "absent": len(missing),
             "amend_reason": reason,
             "results": [
                 {
@@ -255,50 +254,12 @@ def record_tally(
             version=version,
             members=size,
             attending=attending,
-            absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in absent_members],
+            absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in missing],
             amend_reason=reason,
             outcomes=outcomes,
             left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _absent_members(
-    absent: Sequence[str], members: list[dict[str, Any]], size: int, attending: int
-) -> list[dict[str, Any]]:
-    """The members named absent, checked: each a member, none twice, and N − A of them. When fewer
-    attend than are seated, ``--absent`` must name exactly the missing members (SPEC §7), so that the
-    minutes and the filing form never list an absent expert as present."""
-    if not absent:
-        if attending < size:
-            raise QzzcError(
-                f"委员 {size} 人、出席 {attending} 人：请用 --absent 逐一列出未出席的 {size - attending} 名委员"
-                "（身份证号，可重复使用 --absent），以免备案表把缺席委员列为出席专家。未记录任何计票结果。"
-            )
-        return []
-    by_id = {member["id_number"]: member for member in members}
-    people = [(member["id_number"], member.get("name", "")) for member in members]
-    wanted = [
-        re.sub(r"\s+", "", value).upper()
-        if looks_like_id(value)
-        else find_person(value, people, "本次会议的委员")
-        for value in absent
-    ]
-    problems = []
-    seen: set[str] = set()
-    for value in wanted:
-        if value not in by_id:
-            problems.append(f"  {mask_id(value)} 不是本次会议执行委员会的委员")
-        elif value in seen:
-            problems.append(f"  {mask_id(value)} 重复列出")
-        seen.add(value)
-    if not problems and len(wanted) != size - attending:
-        problems.append(
-            f"  列出缺席委员 {len(wanted)} 人，而委员 {size} 人、出席 {attending} 人，缺席应为 {size - attending} 人"
-        )
-    if problems:
-        raise QzzcError("\n".join(["缺席委员（--absent）有误：", *problems, "未记录任何计票结果。"]))
-    return [by_id[value] for value in wanted]
 
 
 # -- the minutes (评审会议记录) ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from qzzc.core.plan import HEADER, Committee, parse_committee
 from qzzc.core.ruleset import YearRules, parse_rules
-from qzzc.core.tally import Review, review
+from qzzc.core.tally import Review, result_text, review
 from qzzc.errors import ConfigError, NotFound, UnknownCommittee
 from qzzc.store.models import (
     Applicant,
@@ -24,6 +24,8 @@ from qzzc.store.models import (
     Meeting,
     Replacement,
     RuleSetRecord,
+    Tally,
+    TallyResult,
     VerdictRecord,
 )
 
@@ -106,6 +108,19 @@ def eligible_applicants(session: Session, year: int, committee: int) -> list[App
     a meeting, SPEC §6), in order of ID number. A verdict made on data that have changed since
     (``data_hash`` differs) does not count: such an applicant needs ``qzzc check`` again."""
     return list(session.scalars(eligible_query(year, committee).order_by(Applicant.id_number)))
+
+
+def results_of_year(session: Session, year: int) -> dict[int, str]:
+    """Each applicant's result at the meeting that voted on them (the tally in force), in words
+    (``qzzc.core.tally.result_text``: 通过 / 不通过, 推荐 / 不推荐; SPEC §13)."""
+    rows = session.execute(
+        select(TallyResult.applicant_id, TallyResult.passed, TallyResult.mode)
+        .join(Tally, Tally.id == TallyResult.tally_id)
+        .join(Meeting, Meeting.id == Tally.meeting_id)
+        .where(Meeting.year == year, Tally.active.is_(True))
+        .order_by(Meeting.date, Tally.id)
+    )
+    return {applicant_id: result_text(bool(passed), mode) for applicant_id, passed, mode in rows}
 
 
 # -- meetings and draws ---------------------------------------------------------------------
