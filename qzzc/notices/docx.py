@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -478,7 +478,7 @@ class Builder:
 # -- the documents ---------------------------------------------------------------------------
 
 
-def _announcement(c: n.AnnouncementContext) -> bytes:
+def announcement(c: n.AnnouncementContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审公告")
     b.title(c.office.committee, f"{c.office.year}年度职称评审公告")
     b.para(f"根据{c.source}精神，现将{c.office.committee}{c.office.year}年度职称评审工作有关事项公告如下。")
@@ -532,7 +532,7 @@ def _objections(office: n.Office) -> str:
     )
 
 
-def _pre_review(c: n.PreReviewContext) -> bytes:
+def pre_review(c: n.PreReviewContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审评前公示")
     b.title(c.office.committee, f"{c.office.year}年度职称评审评前公示")
     b.para(
@@ -549,7 +549,7 @@ def _pre_review(c: n.PreReviewContext) -> bytes:
     return b.bytes()
 
 
-def _result(c: n.ResultContext) -> bytes:
+def result(c: n.ResultContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审结果公示")
     b.title(c.office.committee, f"{c.office.year}年度职称评审结果公示")
     parts = []
@@ -572,7 +572,7 @@ def _result(c: n.ResultContext) -> bytes:
     return b.bytes()
 
 
-def _filing_form(c: n.FilingFormContext) -> bytes:
+def filing_form(c: n.FilingFormContext) -> bytes:
     b = Builder(f"{c.office.committee}评审结果备案表", footer="form")
     b.title(f"{c.office.year}年度职称评审结果备案表")
     absent = f"（缺席：{'、'.join(c.absent)}）" if c.absent else ""
@@ -611,7 +611,7 @@ def _paper_lead(b: Builder, office: n.Office, meeting_id: int, date: str, place:
     b.labelled("会议", f"第 {meeting_id} 号评审会议，{date}" + (f"，{place}" if place else ""))
 
 
-def _draw_record(c: p.DrawRecordContext) -> bytes:
+def draw_record(c: p.DrawRecordContext) -> bytes:
     b = Builder(f"{c.office.committee}专家抽取记录")
     b.title("专家抽取记录")
     b.para("（内部材料，不公开）", indent=False, align=b.align.CENTER, size=12)
@@ -679,7 +679,7 @@ def _draw_record(c: p.DrawRecordContext) -> bytes:
     return b.bytes()
 
 
-def _sign_in(c: p.SignInContext) -> bytes:
+def sign_in(c: p.SignInContext) -> bytes:
     b = Builder(f"{c.office.committee}评审会议签到表")
     b.title("评审会议签到表")
     _paper_lead(b, c.office, c.meeting_id, c.meeting_date_text, c.place)
@@ -699,7 +699,7 @@ def _sign_in(c: p.SignInContext) -> bytes:
     return b.bytes()
 
 
-def _ballot(c: p.BallotContext) -> bytes:
+def ballot(c: p.BallotContext) -> bytes:
     b = Builder(f"{c.office.committee}评审表决票")
     headers = ("序号", "姓名", "工作单位", "申报资格", "同意", "不同意", "弃权")
     rows = [(a.number, a.name, a.unit, a.title, "□", "□", "□") for a in c.applicants]
@@ -718,7 +718,7 @@ def _ballot(c: p.BallotContext) -> bytes:
     return b.bytes()
 
 
-def _tally_sheet(c: p.TallySheetContext) -> bytes:
+def tally_sheet(c: p.TallySheetContext) -> bytes:
     b = Builder(f"{c.office.committee}评审计票表")
     b.title("评审计票表")
     _paper_lead(b, c.office, c.meeting_id, c.meeting_date_text)
@@ -747,25 +747,14 @@ def _tally_sheet(c: p.TallySheetContext) -> bytes:
     return b.bytes()
 
 
-BUILDERS = {
-    "announcement": _announcement,
-    "pre-review": _pre_review,
-    "result": _result,
-    "filing-form": _filing_form,
-    "draw-record": _draw_record,
-    "sign-in": _sign_in,
-    "ballot": _ballot,
-    "tally-sheet": _tally_sheet,
-}
-
-
-def document(kind: str, context: Any, template: Path | None = None) -> bytes:
-    """Returns document ``kind`` as the bytes of a .docx: the office's ``template`` filled with
-    docxtpl if given, else the bundled layout. Raises ``QzzcError`` for a template that is not a
-    Word document or does not render."""
+def document(layout: Callable[[Any], bytes], context: Any, template: Path | None = None) -> bytes:
+    """Returns the document as the bytes of a .docx: the office's ``template`` filled with docxtpl
+    if given, else the kind's ``layout`` (one function above per kind, named by its declaration in
+    ``qzzc.notices.kinds``). Raises ``QzzcError`` for a template that is not a Word document or
+    does not render."""
     if template is not None:
         return from_template(template, context)
-    return BUILDERS[kind](context)
+    return layout(context)
 
 
 def from_template(template: Path, context: Any) -> bytes:

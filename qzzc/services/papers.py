@@ -1,12 +1,14 @@
 """The meeting papers' contexts from the store (SPEC §12): draw record, sign-in, ballot, tally sheet.
 
-``render_notice`` (``qzzc.services.notices``) calls ``build_paper`` inside its job, so that a paper
-is audited like a notice (options and the file's SHA-256). Only masked ID numbers reach a paper;
-the draw record's JSON export (``export_of``) is internal and holds the full numbers.
+Each paper's builder is named by its declaration (``qzzc.notices.kinds``) and called by
+``render_notice`` (``qzzc.services.notices``) inside its job, so that a paper is audited like a
+notice (options and the file's SHA-256). Only masked ID numbers reach a paper; the draw record's
+JSON export (``draw_record_export``) is internal and holds the full numbers.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
@@ -17,6 +19,7 @@ from qzzc.core.notices import Office
 from qzzc.core.privacy import mask_id
 from qzzc.errors import QzzcError
 from qzzc.services.draw import current_members, replacements_of
+from qzzc.services.notices import Request
 from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, Tally, TallyResult
 
 
@@ -88,43 +91,71 @@ def _applicants(session: Session, meeting: Meeting, record: Draw, committee: Any
     )
 
 
-def build_paper(
-    session: Session, kind: str, meeting: Meeting, committee: Any, office: Office, place: str | None
-) -> Any:
-    """Returns the context of paper ``kind`` for ``meeting``; raises ``QzzcError`` when the meeting
-    has no draw."""
-    records = _draws(session, meeting)
+@dataclass(frozen=True)
+class _Seating:
+    """What every paper starts from: the meeting, its office, its draws and who sits."""
+
+    meeting: Meeting
+    committee: Any
+    office: Office
+    records: list[Draw]
+    record: Draw
+    place: str
+    seated: list[dict[str, Any]]
+    left: list[dict[str, Any]]
+
+
+def _seating(request: Request) -> _Seating:
+    """Raises ``UsageError`` without ``--meeting`` and ``QzzcError`` when the meeting has no draw.
+    A paper is dated ``--date``, else the meeting's day."""
+    meeting = request.meeting()
+    committee = request.committee_of(meeting)
+    office = request.office(committee, meeting.date)
+    records = _draws(request.session, meeting)
     record = _active(records)
-    where = place or meeting.place or "（未登记）"
-    replacements = replacements_of(session, record)
-    seated, left = current_members(record, replacements)
-    if kind == "sign-in":
-        return core.SignInContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            where,
-            tuple(_expert(n, m) for n, m in enumerate(seated, start=1)),
-            tuple(_expert(n, a) for n, a in enumerate(left, start=1)),
-        )
-    if kind == "ballot":
-        return core.BallotContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            _applicants(session, meeting, record, committee),
-            len(seated),
-        )
-    if kind == "tally-sheet":
-        return core.TallySheetContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            len(seated),
-            _applicants(session, meeting, record, committee),
-            core.thresholds(len(seated)),
-        )
-    return _draw_record(session, meeting, records, record, office, where)
+    seated, left = current_members(record, replacements_of(request.session, record))
+    where = request.place or meeting.place or "（未登记）"
+    return _Seating(meeting, committee, office, records, record, where, seated, left)
+
+
+def sign_in(request: Request) -> core.SignInContext:
+    s = _seating(request)
+    return core.SignInContext(
+        s.office,
+        s.meeting.id or 0,
+        s.meeting.date,
+        s.place,
+        tuple(_expert(n, m) for n, m in enumerate(s.seated, start=1)),
+        tuple(_expert(n, a) for n, a in enumerate(s.left, start=1)),
+    )
+
+
+def ballot(request: Request) -> core.BallotContext:
+    s = _seating(request)
+    return core.BallotContext(
+        s.office,
+        s.meeting.id or 0,
+        s.meeting.date,
+        _applicants(request.session, s.meeting, s.record, s.committee),
+        len(s.seated),
+    )
+
+
+def tally_sheet(request: Request) -> core.TallySheetContext:
+    s = _seating(request)
+    return core.TallySheetContext(
+        s.office,
+        s.meeting.id or 0,
+        s.meeting.date,
+        len(s.seated),
+        _applicants(request.session, s.meeting, s.record, s.committee),
+        core.thresholds(len(s.seated)),
+    )
+
+
+def draw_record(request: Request) -> core.DrawRecordContext:
+    s = _seating(request)
+    return _draw_record(request.session, s.meeting, s.records, s.record, s.office, s.place)
 
 
 def _draw_record(
@@ -186,9 +217,10 @@ def _draw_record(
     )
 
 
-def export_of(session: Session, meeting: Meeting) -> dict[str, Any]:
+def draw_record_export(request: Request) -> dict[str, Any]:
     """The JSON export of the meeting's draw in force (full ID numbers: internal)."""
-    record = _active(_draws(session, meeting))
+    meeting = request.meeting()
+    record = _active(_draws(request.session, meeting))
     return core.export(
         meeting_id=meeting.id or 0,
         committee=meeting.committee_seq,

@@ -81,8 +81,8 @@ def test_demo_is_deterministic_and_replaces_its_store(tmp_path):
 def test_demo_keeps_a_store_that_is_not_its_own(tmp_path):
     import shutil
 
-    from qzzc.errors import QzzcError
     from qzzc.demo import run_demo
+    from qzzc.errors import QzzcError
 
     run_demo(tmp_path / "a", lambda _text: None)
     office = tmp_path / "office"
