@@ -321,6 +321,21 @@ class Builder:
 
         self.run(self.doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
 
+    def _grid(self, rows: int, cols: int) -> Any:
+        """A bordered table, centred, laid out at the widths set (not as Word guesses them)."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        table = self.doc.add_table(rows=rows, cols=cols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        return table
+
     def table(
         self,
         headers: Sequence[str],
@@ -333,20 +348,14 @@ class Builder:
         """A bordered table: header row repeated on each page and kept with the first rows, rows that
         never split, widths from ``column_layout``; ``left`` are the columns aligned left (the
         rest are centred); ``height_mm`` a least row height (room to write)."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.enum.text import WD_LINE_SPACING
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
         size, widths = column_layout(headers, rows)
-        table = self.doc.add_table(rows=0, cols=len(headers))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        table = self._grid(0, len(headers))
         tbl_pr = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout)
         margins = OxmlElement("w:tblCellMar")
         for side in ("left", "right"):
             margin = OxmlElement(f"w:{side}")
@@ -382,20 +391,13 @@ class Builder:
 
     def form(self, rows: Sequence[tuple[str, str]]) -> None:
         """A two-column bordered form of labels (黑体) and values, rows that never split."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
         size = 12
         label_width = max(text_width(label, size) for label, _ in rows) * 1.04 + 2 * CELL_PAD_PT
         widths = [label_width, TEXT_WIDTH_PT - label_width]
-        table = self.doc.add_table(rows=0, cols=2)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        table = self._grid(0, 2)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = self.Pt(width)
         for label, value in rows:
@@ -414,17 +416,10 @@ class Builder:
     def seal_boxes(self, boxes: Sequence[str], office: str, date: str) -> None:
         """The form's signature and seal boxes: one bordered cell each, at least 45 mm high (a 42 mm
         seal fits), the label at the top and the date line at the bottom."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
-        table = self.doc.add_table(rows=1, cols=len(boxes))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        table = self._grid(1, len(boxes))
         row = table.rows[0]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         row.height = self.Mm(SEAL_MM + 8)

@@ -12,33 +12,48 @@ from qzzc.sheets.writer import BODY, FOOT, HEAD, LEAD, PLAIN, TITLE, Table, work
 __all__ = ["BODY", "FOOT", "HEAD", "LEAD", "PLAIN", "TITLE", "Table", "workbook"]
 
 
-def pre_review_table(context: PreReviewContext) -> Table:
-    office = context.office
+def _publicity(
+    context: PreReviewContext | ResultContext,
+    sheet: str,
+    title: str,
+    before: str,
+    headers: tuple[str, ...],
+    rows: list[tuple[object, ...]],
+) -> Table:
+    """A publicity list: the period and where to object, the list, the office and the date."""
+    office, period = context.office, context.period
     return Table(
-        "评前公示",
-        f"{office.committee}{office.year}年度职称评审评前公示",
+        sheet,
+        f"{office.committee}{office.year}年度职称评审{title}",
         [
-            f"公示期：{context.period.text}（{context.period.days}个工作日）。如有异议，请以书面实名形式向"
+            f"{before}公示期：{period.text}（{period.days}个工作日）。如有异议，请以书面实名形式向"
             f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
         ],
-        ("序号", "姓名", "性别", "工作单位", "申报资格", "申报专业"),
-        [(a.number, a.name, a.gender, a.unit, a.title, a.specialty) for a in context.applicants],
+        headers,
+        rows,
         [f"{office.name}　{office.issued_text}"],
     )
 
 
+def pre_review_table(context: PreReviewContext) -> Table:
+    return _publicity(
+        context,
+        "评前公示",
+        "评前公示",
+        "",
+        ("序号", "姓名", "性别", "工作单位", "申报资格", "申报专业"),
+        [(a.number, a.name, a.gender, a.unit, a.title, a.specialty) for a in context.applicants],
+    )
+
+
 def result_table(context: ResultContext) -> Table:
-    office = context.office
-    return Table(
+    return _publicity(
+        context,
         "评审结果公示",
-        f"{office.committee}{office.year}年度职称评审结果公示",
-        [
-            f"评审会议：{context.meeting_date_text}。公示期：{context.period.text}（{context.period.days}个工作日）。"
-            f"如有异议，请以书面实名形式向{office.contact_unit}反映，联系电话：{office.contact_phone}。"
-        ],
+        "结果公示",
+        f"评审会议：{context.meeting_date_text}。",
         ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
         [(a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result) for a in context.applicants],
-        [f"{office.name}　{office.issued_text}"],
     )
 
 

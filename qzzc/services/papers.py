@@ -8,6 +8,7 @@ JSON export (``draw_record_export``) is internal and holds the full numbers.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,12 +83,12 @@ def _under_review(session: Session, meeting: Meeting, record: Draw) -> list[Appl
     return sorted(rows, key=lambda a: (a.unit, a.source_row, a.name))
 
 
-def _applicants(session: Session, meeting: Meeting, record: Draw, committee: Any) -> tuple:
+def _applicants(request: Request, s: _Seating) -> tuple[core.PaperApplicant, ...]:
     return tuple(
         core.PaperApplicant(
-            number, a.name, a.unit, a.title, a.specialty, committee.mode_of(a.title) or "评审"
+            number, a.name, a.unit, a.title, a.specialty, s.committee.mode_of(a.title) or "评审"
         )
-        for number, a in enumerate(_under_review(session, meeting, record), start=1)
+        for number, a in enumerate(_under_review(request.session, s.meeting, s.record), start=1)
     )
 
 
@@ -103,6 +104,11 @@ class _Seating:
     place: str
     seated: list[dict[str, Any]]
     left: list[dict[str, Any]]
+
+    @property
+    def heading(self) -> tuple[Office, int, dt.date]:
+        """The fields every paper begins with: office, meeting number, meeting date."""
+        return self.office, self.meeting.id or 0, self.meeting.date
 
 
 def _seating(request: Request) -> _Seating:
@@ -120,36 +126,21 @@ def _seating(request: Request) -> _Seating:
 
 def sign_in(request: Request) -> core.SignInContext:
     s = _seating(request)
+    members = tuple(_expert(n, m) for n, m in enumerate(s.seated, start=1))
     return core.SignInContext(
-        s.office,
-        s.meeting.id or 0,
-        s.meeting.date,
-        s.place,
-        tuple(_expert(n, m) for n, m in enumerate(s.seated, start=1)),
-        tuple(_expert(n, a) for n, a in enumerate(s.left, start=1)),
+        *s.heading, s.place, members, tuple(_expert(n, a) for n, a in enumerate(s.left, start=1))
     )
 
 
 def ballot(request: Request) -> core.BallotContext:
     s = _seating(request)
-    return core.BallotContext(
-        s.office,
-        s.meeting.id or 0,
-        s.meeting.date,
-        _applicants(request.session, s.meeting, s.record, s.committee),
-        len(s.seated),
-    )
+    return core.BallotContext(*s.heading, _applicants(request, s), len(s.seated))
 
 
 def tally_sheet(request: Request) -> core.TallySheetContext:
     s = _seating(request)
     return core.TallySheetContext(
-        s.office,
-        s.meeting.id or 0,
-        s.meeting.date,
-        len(s.seated),
-        _applicants(request.session, s.meeting, s.record, s.committee),
-        core.thresholds(len(s.seated)),
+        *s.heading, len(s.seated), _applicants(request, s), core.thresholds(len(s.seated))
     )
 
 
