@@ -61,25 +61,19 @@ def _seed_given(session: Session, meeting: Meeting, record: Draw) -> bool | None
 def _under_review(session: Session, meeting: Meeting, record: Draw) -> list[Applicant]:
     """The applicants under review at the meeting: those fixed at the draw (SPEC §6); for a draw
     stored without them, those of the recorded tally; else none."""
-    rows = list(
-        session.exec(
-            select(Applicant)
-            .join(DrawApplicant, DrawApplicant.applicant_id == Applicant.id)
-            .where(DrawApplicant.draw_id == record.id)
-        ).all()
-    )
+
+    def linked(link: Any, where: Any) -> list[Applicant]:
+        return list(
+            session.exec(select(Applicant).join(link, link.applicant_id == Applicant.id).where(where)).all()
+        )
+
+    rows = linked(DrawApplicant, DrawApplicant.draw_id == record.id)
     if not rows:
         tally = session.exec(
             select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))  # type: ignore[attr-defined]
         ).first()
         if tally is not None:
-            rows = list(
-                session.exec(
-                    select(Applicant)
-                    .join(TallyResult, TallyResult.applicant_id == Applicant.id)
-                    .where(TallyResult.tally_id == tally.id)
-                ).all()
-            )
+            rows = linked(TallyResult, TallyResult.tally_id == tally.id)
     return sorted(rows, key=lambda a: (a.unit, a.source_row, a.name))
 
 
