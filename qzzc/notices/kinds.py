@@ -7,8 +7,8 @@ options of its command. ``qzzc.cli.notice`` makes one command per kind from here
 ``templates/<name>.<html|md>.j2``. Adding a kind is adding a declaration and the functions it
 names: no command, table or if-chain elsewhere changes.
 
-Functions are named ``"module:function"`` and imported when used, so that reading the registry
-(``qzzc notice --help``) loads neither the store nor a renderer.
+The context class and the functions are named ``"module:name"`` and imported when used, so that
+reading the registry (``qzzc --help``) loads nothing but itself.
 
 - ``build(request) -> context`` runs inside the document's job (``qzzc.services.notices.Request``:
   the session, the year's rules, the options); it raises ``UsageError`` for a missing option and
@@ -24,12 +24,8 @@ Functions are named ``"module:function"`` and imported when used, so that readin
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from qzzc.core import notices as n
-from qzzc.core import papers as p
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class Kind:
     title: str
     help: str  # the command's help text
     formats: tuple[str, ...]
-    context: type
+    context: str
     build: str
     options: tuple[Option, ...]
     layout: str | None = None
@@ -68,8 +64,8 @@ class Kind:
     check: str | None = None
     after: str | None = None
 
-    def function(self, role: str) -> Callable[..., Any] | None:
-        """The function the declaration names for ``role`` (``build``, ``layout``, ``table``,
+    def named(self, role: str) -> Any:
+        """What the declaration names for ``role`` (``context``, ``build``, ``layout``, ``table``,
         ``export``, ``check``, ``after``), imported now; ``None`` where it names none."""
         reference = getattr(self, role)
         if reference is None:
@@ -78,6 +74,7 @@ class Kind:
         return getattr(importlib.import_module(module), name)
 
 
+_CORE = "qzzc.core."
 _NOTICES = "qzzc.services.notices"
 _PAPERS = "qzzc.services.papers"
 _DOCX = "qzzc.notices.docx"
@@ -91,7 +88,7 @@ KINDS: dict[str, Kind] = {
             "评审公告",
             "评审公告：评委会评审和推荐的职称、专业、申报范围、时间和材料接收单位。",
             (".html", ".md", ".docx"),
-            n.AnnouncementContext,
+            f"{_CORE}notices:AnnouncementContext",
             f"{_NOTICES}:announcement",
             (COMMITTEE, TEMPLATE, ISSUED),
             layout=f"{_DOCX}:announcement",
@@ -102,7 +99,7 @@ KINDS: dict[str, Kind] = {
             "评前公示",
             "评前公示：资格审查合格的申报人（不含身份证号），公示期和异议方式。",
             (".html", ".md", ".xlsx", ".docx"),
-            n.PreReviewContext,
+            f"{_CORE}notices:PreReviewContext",
             f"{_NOTICES}:pre_review",
             (COMMITTEE, START, DAYS, TEMPLATE, ISSUED, CALENDAR),
             layout=f"{_DOCX}:pre_review",
@@ -113,7 +110,7 @@ KINDS: dict[str, Kind] = {
             "评审结果公示",
             "评审结果公示：评审通过或推荐的申报人。",
             (".html", ".md", ".xlsx", ".docx"),
-            n.ResultContext,
+            f"{_CORE}notices:ResultContext",
             f"{_NOTICES}:result",
             (MEETING, START, DAYS, TEMPLATE, ISSUED, CALENDAR),
             layout=f"{_DOCX}:result",
@@ -124,7 +121,7 @@ KINDS: dict[str, Kind] = {
             "评审结果备案表",
             "评审结果备案表：会议、执行委员会、每位申报人的得票和结果，留有签字盖章处。",
             (".html", ".md", ".xlsx", ".docx"),
-            n.FilingFormContext,
+            f"{_CORE}notices:FilingFormContext",
             f"{_NOTICES}:filing_form",
             (
                 MEETING,
@@ -145,7 +142,7 @@ KINDS: dict[str, Kind] = {
             "专家抽取记录（内部材料）：种子及来源、候选名单摘要、排除情况、成员和候补及排序码、重新抽取和替补、复核方法；"
             ".json 为供 --verify --from 复核的导出。",
             (".docx", ".html", ".xlsx", ".json"),
-            p.DrawRecordContext,
+            f"{_CORE}papers:DrawRecordContext",
             f"{_PAPERS}:draw_record",
             (MEETING, PLACE, TEMPLATE, ISSUED),
             layout=f"{_DOCX}:draw_record",
@@ -158,7 +155,7 @@ KINDS: dict[str, Kind] = {
             "签到表",
             "评审会议签到表（内部材料）：先成员、后候补；姓名、工作单位、签名、到会时间。",
             (".docx", ".html", ".xlsx"),
-            p.SignInContext,
+            f"{_CORE}papers:SignInContext",
             f"{_PAPERS}:sign_in",
             (MEETING, PLACE, TEMPLATE, ISSUED),
             layout=f"{_DOCX}:sign_in",
@@ -170,7 +167,7 @@ KINDS: dict[str, Kind] = {
             "表决票",
             "表决票（无记名，内部材料）：每位成员一张，每张一页，列出全部待评审申报人。",
             (".docx", ".html"),
-            p.BallotContext,
+            f"{_CORE}papers:BallotContext",
             f"{_PAPERS}:ballot",
             (MEETING, TEMPLATE, ISSUED),
             layout=f"{_DOCX}:ballot",
@@ -181,7 +178,7 @@ KINDS: dict[str, Kind] = {
             "计票表",
             "计票表（内部材料）：每位申报人的同意、不同意、弃权计数栏，各出席人数所需同意票，计票人和监票人签字。",
             (".docx", ".html", ".xlsx"),
-            p.TallySheetContext,
+            f"{_CORE}papers:TallySheetContext",
             f"{_PAPERS}:tally_sheet",
             (MEETING, TEMPLATE, ISSUED),
             layout=f"{_DOCX}:tally_sheet",

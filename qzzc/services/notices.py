@@ -191,12 +191,12 @@ def render_notice(
                 days_off,
                 suffix,
             )
-            check = declared.function("check")
+            check = declared.named("check")
             if check is not None:
                 check(request)
-            build = declared.function("export" if suffix == ".json" else "build")
+            build = declared.named("export" if suffix == ".json" else "build")
             context = build(request)  # type: ignore[misc]
-            after = declared.function("after")
+            after = declared.named("after")
             if after is not None:
                 after(request, context)
             # every file an office template read (itself and what it includes), as rendered
@@ -227,11 +227,11 @@ def _render(kind: Kind, suffix: str, context: Any, template: Path | None, read: 
     if suffix == ".xlsx":
         from qzzc.sheets.writer import workbook
 
-        return workbook(kind.function("table")(context))  # type: ignore[misc]
+        return workbook(kind.named("table")(context))  # type: ignore[misc]
     if suffix == ".docx":
         from qzzc.notices.docx import document
 
-        return document(kind.function("layout"), context, template)  # type: ignore[arg-type]
+        return document(kind.named("layout"), context, template)  # type: ignore[arg-type]
     from qzzc.notices.render import render_text
 
     return render_text(kind.name, suffix, context, template, read).encode("utf-8")

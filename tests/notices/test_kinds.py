@@ -71,27 +71,27 @@ def test_every_kind_has_its_template_keys_written_down():
 @pytest.mark.parametrize("kind", KINDS)
 def test_template_context_matches_the_written_keys(documents, tmp_path, monkeypatch, kind):
     ctx, meeting = documents
-    seen: list[set[str]] = []
+    seen: list[tuple[type, set[str]]] = []
     plain = render.context_vars
 
     def recorded(context):
         names = plain(context)
-        seen.append(set(names))
+        seen.append((type(context), set(names)))
         return names
 
     monkeypatch.setattr(render, "context_vars", recorded)
     render_notice(ctx, kind, tmp_path / f"{kind}.html", **options(kind, meeting))
-    assert seen == [TEMPLATE_KEYS[kind]]
+    assert seen == [(KINDS[kind].named("context"), TEMPLATE_KEYS[kind])]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_declaration_names_what_each_format_needs(kind):
     declared = KINDS[kind]
-    assert dataclasses.is_dataclass(declared.context)
+    assert dataclasses.is_dataclass(declared.named("context"))
     assert declared.title in declared.help
-    assert callable(declared.function("build"))
+    assert callable(declared.named("build"))
     for suffix, role in ((".docx", "layout"), (".xlsx", "table"), (".json", "export")):
-        assert (declared.function(role) is not None) == (suffix in declared.formats), (suffix, role)
+        assert (declared.named(role) is not None) == (suffix in declared.formats), (suffix, role)
     for suffix in (".html", ".md"):
         template = templates_dir() / f"{kind}{suffix}.j2"
         assert template.is_file() == (suffix in declared.formats), template
