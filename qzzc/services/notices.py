@@ -133,20 +133,7 @@ def render_notice(
     the document has not, and ``QzzcError`` for a state that cannot give the document (no tally
     yet, …)."""
     suffix = out.suffix.lower()
-    declared = KINDS.get(kind)
-    if declared is None:
-        raise UsageError(f"没有这种公告：{kind}（可选：{'、'.join(KINDS)}）")
-    if suffix not in declared.formats:
-        raise UsageError(
-            f"{declared.title}可输出为 {'、'.join(declared.formats)} 文件，不能输出为「{out.name}」"
-        )
-    if template is not None and suffix in (".xlsx", ".json"):
-        raise UsageError("--template 只用于 .html、.md 和 .docx 文件")
-    if template is not None and (suffix == ".docx") != (template.suffix.lower() == ".docx"):
-        raise UsageError(
-            "Word 文件（.docx）须用 Word 模板（.docx），.html 和 .md 文件须用 Jinja2 模板，"
-            f"不能用「{template.name}」生成「{out.name}」"
-        )
+    declared = _declared(kind, out, template)
     options = {
         "kind": kind,
         "out": str(out),
@@ -177,6 +164,7 @@ def render_notice(
                     f"公示期不得少于 {least} 个工作日（{rules.data.get('source', '年度评审通知')}：不少于{least}个工作日），"
                     f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
                 )
+            days = days if days is not None else least
             request = Request(
                 declared,
                 session,
@@ -185,7 +173,7 @@ def render_notice(
                 committee,
                 meeting,
                 start,
-                days if days is not None else least,
+                days,
                 issued,
                 place,
                 days_off,
@@ -215,6 +203,27 @@ def render_notice(
         if staged is not None:
             staged.discard()
     return NoticeResult(kind, out, rows, period)
+
+
+def _declared(kind: str, out: Path, template: Path | None) -> Kind:
+    """The kind's declaration; raises ``UsageError`` for an unknown kind, a format it has not, or
+    a template that cannot make ``out``."""
+    suffix = out.suffix.lower()
+    declared = KINDS.get(kind)
+    if declared is None:
+        raise UsageError(f"没有这种公告：{kind}（可选：{'、'.join(KINDS)}）")
+    if suffix not in declared.formats:
+        raise UsageError(
+            f"{declared.title}可输出为 {'、'.join(declared.formats)} 文件，不能输出为「{out.name}」"
+        )
+    if template is not None and suffix in (".xlsx", ".json"):
+        raise UsageError("--template 只用于 .html、.md 和 .docx 文件")
+    if template is not None and (suffix == ".docx") != (template.suffix.lower() == ".docx"):
+        raise UsageError(
+            "Word 文件（.docx）须用 Word 模板（.docx），.html 和 .md 文件须用 Jinja2 模板，"
+            f"不能用「{template.name}」生成「{out.name}」"
+        )
+    return declared
 
 
 def _render(kind: Kind, suffix: str, context: Any, template: Path | None, read: dict[str, bytes]) -> bytes:
