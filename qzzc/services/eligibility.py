@@ -414,7 +414,6 @@ EXPORT_HEADER = (
     "人工认定理由",
     "未审查的规则",
 )
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def verdicts_workbook(result: CheckResult) -> bytes:
@@ -423,24 +422,9 @@ def verdicts_workbook(result: CheckResult) -> bytes:
     Text that would read as a formula stays text; characters a workbook cannot hold (control
     characters) are left out.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from qzzc.sheets.writer import list_workbook
 
-    from qzzc.sheets.writer import cell_text, workbook_bytes
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("资格审查")
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, str):
-            value = cell_text(value)
-            if value.startswith(_FORMULA_START):
-                text = WriteOnlyCell(sheet, value=value)
-                text.data_type = "s"
-                return text
-        return value
-
-    sheet.append(list(EXPORT_HEADER))
+    rows = []
     for number, item in enumerate(result.applicants, start=1):
         reasons = "；".join(reason["message"] for reason in item.reasons)
         notes = "；".join(note["message"] for note in item.notes)
@@ -460,8 +444,8 @@ def verdicts_workbook(result: CheckResult) -> bytes:
             item.settled_reason or "",
             notes,
         ]
-        sheet.append([cell(value) for value in row])
-    return workbook_bytes(book)
+        rows.append(row)
+    return list_workbook("资格审查", EXPORT_HEADER, rows)
 
 
 __all__ = [

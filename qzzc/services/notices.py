@@ -1,8 +1,10 @@
-"""Rendering the notices and the filing form from the store (SPEC §8).
+"""Rendering the notices, the filing form and the meeting papers from the store (SPEC §8, §12).
 
-``render_notice`` builds the document's context from the store (never an ID number or a
-personal phone in it), computes the publicity period with the official calendar, and writes the
-file in the format its name ends with.
+``render_notice`` looks the kind up in the registry (``qzzc.notices.kinds``), builds its context
+from the store inside the document's job (never an ID number or a personal phone in a public
+one), computes the publicity period with the official calendar, and writes the file in the format
+its name ends with. The builders of the notices' contexts are here, the papers' in
+``qzzc.services.papers``; each gets a ``Request``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ from sqlmodel import Session, select
 from qzzc.core.audit import file_digest
 from qzzc.core.draw import seated_members
 from qzzc.core.notices import (
-    FORMATS,
-    PAPERS,
-    TITLES,
     AnnouncementContext,
     FiledApplicant,
     FilingFormContext,
@@ -38,6 +37,7 @@ from qzzc.core.tally import result_text
 from qzzc.core.workdays import Calendar
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.files import Staged
+from qzzc.notices.kinds import KINDS, Kind
 from qzzc.services.base import Context, job, read_calendar, read_input
 from qzzc.store import queries
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
@@ -49,6 +49,66 @@ class NoticeResult:
     path: Path
     rows: int
     period: Period | None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a kind's builder and hooks get: the job's session, the year and its rules, the options."""
+
+    kind: Kind
+    session: Session
+    year: int
+    rules: YearRules
+    committee_seq: int | None
+    meeting_id: int | None
+    start: dt.date | None
+    days: int
+    issued: dt.date | None
+    place: str | None
+    calendar: Calendar
+    suffix: str
+
+    @property
+    def source(self) -> str:
+        return self.rules.source
+
+    def committee(self) -> Committee:
+        """The committee of ``--committee``."""
+        if self.committee_seq is None:
+            raise UsageError(f"{self.kind.title}需要 --committee 评委会序号")
+        return queries.committee(self.session, self.year, self.committee_seq)
+
+    def meeting(self) -> Meeting:
+        """The meeting of ``--meeting``."""
+        if self.meeting_id is None:
+            raise UsageError(f"{self.kind.title}需要 --meeting 会议编号")
+        return _meeting(self.session, self.meeting_id)
+
+    def committee_of(self, meeting: Meeting) -> Committee:
+        return queries.committee(self.session, meeting.year, meeting.committee_seq)
+
+    def require_start(self) -> dt.date:
+        if self.start is None:
+            raise UsageError(f"{self.kind.title}需要 --start 公示开始日期")
+        return self.start
+
+    def period(self) -> Period | None:
+        """The publicity period from ``--start``, ``days`` working days; none without ``--start``."""
+        if self.start is None:
+            return None
+        first, last = self.calendar.period(self.start, self.days)
+        return Period(first, last, self.days)
+
+    def office(self, committee: Committee, day: dt.date) -> Office:
+        """The issuing office, dated ``--date``, else ``day``."""
+        return Office(
+            committee.display_name,
+            committee.seq,
+            self.year,
+            committee.contact_unit,
+            committee.contact_phone,
+            self.issued or day,
+        )
 
 
 def render_notice(
@@ -65,25 +125,16 @@ def render_notice(
     place: str | None = None,
     calendar: Path | None = None,
 ) -> NoticeResult:
-    """Writes document ``kind`` to ``out`` (``.html``, ``.md``, ``.xlsx``, ``.docx``; the draw record also
-    ``.json``) and returns what it
-    wrote. ``calendar`` is an override file for years the official calendar does not know
-    (``--calendar``). The document is a step of the year's record: its audit entry holds the options, the
-    SHA-256 of the office template and of every file it includes, and the file's, so that a published notice can be matched to the
-    store it came from. Raises ``UsageError`` for a missing option or a format the document has not, and
-    ``QzzcError`` for a state that cannot give the document (no tally yet, …)."""
+    """Writes document ``kind`` to ``out`` (in one of the kind's formats: ``.html``, ``.md``,
+    ``.xlsx``, ``.docx``, the draw record also ``.json``) and returns what it wrote. ``calendar``
+    is an override file for years the official calendar does not know (``--calendar``). The
+    document is a step of the year's record: its audit entry holds the options, the SHA-256 of the
+    office template and of every file it includes, and the file's, so that a published notice can
+    be matched to the store it came from. Raises ``UsageError`` for a missing option or a format
+    the document has not, and ``QzzcError`` for a state that cannot give the document (no tally
+    yet, …)."""
     suffix = out.suffix.lower()
-    if kind not in TITLES:
-        raise UsageError(f"没有这种公告：{kind}（可选：{'、'.join(TITLES)}）")
-    if suffix not in FORMATS[kind]:
-        raise UsageError(f"{TITLES[kind]}可输出为 {'、'.join(FORMATS[kind])} 文件，不能输出为「{out.name}」")
-    if template is not None and suffix in (".xlsx", ".json"):
-        raise UsageError("--template 只用于 .html、.md 和 .docx 文件")
-    if template is not None and (suffix == ".docx") != (template.suffix.lower() == ".docx"):
-        raise UsageError(
-            "Word 文件（.docx）须用 Word 模板（.docx），.html 和 .md 文件须用 Jinja2 模板，"
-            f"不能用「{template.name}」生成「{out.name}」"
-        )
+    declared = _declared(kind, out, template)
     options = {
         "kind": kind,
         "out": str(out),
@@ -103,7 +154,7 @@ def render_notice(
         inputs[template.name] = read_input(template)
     staged: Staged | None = None
     try:
-        with job(ctx, f"notice {kind}", options, inputs, writes=[]) as current:
+        with job(ctx, f"notice {kind}", options, inputs) as current:
             session = current.session
             year = ctx.store.current_year(session)
             rules = queries.ruleset(session, year)
@@ -115,29 +166,30 @@ def render_notice(
                     f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
                 )
             days = days if days is not None else least
-            if kind in PAPERS:
-                context = _paper(session, kind, year, meeting, issued, place, suffix)
-            else:
-                context = _build(
-                    session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
-                )
-            if suffix == ".json":  # the draw record's export (internal: full ID numbers)
-                import json
-
-                data = (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            elif suffix == ".xlsx":
-                from qzzc.notices.xlsx import TABLES, workbook
-
-                data = workbook(TABLES[kind](context))
-            elif suffix == ".docx":
-                from qzzc.notices.docx import document
-
-                data = document(kind, context, template)
-            else:
-                from qzzc.notices.render import render_text
-
-                # every file an office template read (itself and what it includes), as rendered
-                data = render_text(kind, suffix, context, template, current.inputs).encode("utf-8")
+            request = Request(
+                declared,
+                session,
+                year,
+                rules,
+                committee,
+                meeting,
+                start,
+                days,
+                issued,
+                place,
+                days_off,
+                suffix,
+            )
+            check = declared.named("check")
+            if check is not None:
+                check(request)
+            build = declared.named("export" if suffix == ".json" else "build")
+            context = build(request)  # type: ignore[misc]
+            after = declared.named("after")
+            if after is not None:
+                after(request, context)
+            # every file an office template read (itself and what it includes), as rendered
+            data = _render(declared, suffix, context, template, current.inputs)
             rows = _rows(context)
             period = getattr(context, "period", None)
             current.summary = {
@@ -154,6 +206,47 @@ def render_notice(
     return NoticeResult(kind, out, rows, period)
 
 
+def _declared(kind: str, out: Path, template: Path | None) -> Kind:
+    """The kind's declaration; raises ``UsageError`` for an unknown kind, a format it has not, or
+    a template that cannot make ``out``."""
+    suffix = out.suffix.lower()
+    declared = KINDS.get(kind)
+    if declared is None:
+        raise UsageError(f"没有这种公告：{kind}（可选：{'、'.join(KINDS)}）")
+    if suffix not in declared.formats:
+        raise UsageError(
+            f"{declared.title}可输出为 {'、'.join(declared.formats)} 文件，不能输出为「{out.name}」"
+        )
+    if template is not None and suffix in (".xlsx", ".json"):
+        raise UsageError("--template 只用于 .html、.md 和 .docx 文件")
+    if template is not None and (suffix == ".docx") != (template.suffix.lower() == ".docx"):
+        raise UsageError(
+            "Word 文件（.docx）须用 Word 模板（.docx），.html 和 .md 文件须用 Jinja2 模板，"
+            f"不能用「{template.name}」生成「{out.name}」"
+        )
+    return declared
+
+
+def _render(kind: Kind, suffix: str, context: Any, template: Path | None, read: dict[str, bytes]) -> bytes:
+    """The file's bytes: .json the export (the draw record's: internal, full ID numbers), .xlsx the
+    kind's table, .docx its layout or the office's Word template, .html and .md its templates."""
+    if suffix == ".json":
+        import json
+
+        return (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if suffix == ".xlsx":
+        from qzzc.sheets.writer import workbook
+
+        return workbook(kind.named("table")(context))  # type: ignore[misc]
+    if suffix == ".docx":
+        from qzzc.notices.docx import document
+
+        return document(kind.named("layout"), context, template)  # type: ignore[arg-type]
+    from qzzc.notices.render import render_text
+
+    return render_text(kind.name, suffix, context, template, read).encode("utf-8")
+
+
 def _rows(context: Any) -> int:
     """The people a document lists: applicants, else the experts drawn."""
     if isinstance(context, dict):
@@ -163,87 +256,49 @@ def _rows(context: Any) -> int:
     return len(getattr(context, "members", ())) + len(getattr(context, "alternates", ()))
 
 
-def _paper(
-    session: Session,
-    kind: str,
-    year: int,
-    meeting_id: int | None,
-    issued: dt.date | None,
-    place: str | None,
-    suffix: str,
-) -> Any:
-    """The context of a meeting paper (SPEC §12), or the draw record's JSON export."""
-    from qzzc.services.papers import build_paper, export_of
-
-    if meeting_id is None:
-        raise UsageError(f"{TITLES[kind]}需要 --meeting 会议编号")
-    record = _meeting(session, meeting_id)
-    if suffix == ".json":
-        return export_of(session, record)
-    committee = queries.committee(session, record.year, record.committee_seq)
-    office = Office(
-        committee.display_name,
-        committee.seq,
-        year,
-        committee.contact_unit,
-        committee.contact_phone,
-        issued or record.date,
-    )
-    return build_paper(session, kind, record, committee, office, place)
+# -- the notices' contexts (the papers' are in qzzc.services.papers) ------------------------------
 
 
-def _build(
-    session: Session,
-    kind: str,
-    year: int,
-    rules: YearRules,
-    committee_seq: int | None,
-    meeting_id: int | None,
-    start: dt.date | None,
-    days: int,
-    issued: dt.date | None,
-    place: str | None,
-    calendar: Calendar,
-) -> Any:
-    source = rules.source
-    if kind in ("announcement", "pre-review"):
-        if committee_seq is None:
-            raise UsageError(f"{TITLES[kind]}需要 --committee 评委会序号")
-        committee = queries.committee(session, year, committee_seq)
-    else:
-        if meeting_id is None:
-            raise UsageError(f"{TITLES[kind]}需要 --meeting 会议编号")
-        record = _meeting(session, meeting_id)
-        committee = queries.committee(session, record.year, record.committee_seq)
-    if kind in ("pre-review", "result") and start is None:
-        raise UsageError(f"{TITLES[kind]}需要 --start 公示开始日期")
-    if kind == "result" and start is not None and start < record.date:
+def _notice_office(request: Request, committee: Committee, period: Period | None) -> Office:
+    """A notice is dated ``--date``, else the first day of its period, else today."""
+    return request.office(committee, period.first if period else dt.date.today())
+
+
+def announcement(request: Request) -> AnnouncementContext:
+    committee = request.committee()
+    office = _notice_office(request, committee, request.period())
+    return _announcement(office, committee, request.rules, request.source, request.days)
+
+
+def pre_review(request: Request) -> PreReviewContext:
+    committee = request.committee()
+    request.require_start()
+    period = request.period()
+    office = _notice_office(request, committee, period)
+    listed = _eligible(request.session, request.year, committee.seq)
+    return PreReviewContext(office, listed, period, request.source)  # type: ignore[arg-type]
+
+
+def result(request: Request) -> ResultContext:
+    record = request.meeting()
+    committee = request.committee_of(record)
+    start = request.require_start()
+    if start < record.date:
         raise QzzcError(
             f"结果公示应在评审会议之后：第 {record.id} 号会议 {chinese_date(record.date)}召开，"
             f"--start {start.isoformat()} 早于会议日期。请把 --start 设为会议当天或之后"
         )
-    period = _period(start, days, calendar) if start is not None else None
-    office_date = issued or (period.first if period else dt.date.today())
-    office = Office(
-        committee.display_name,
-        committee.seq,
-        year,
-        committee.contact_unit,
-        committee.contact_phone,
-        office_date,
-    )
-    if kind == "announcement":
-        return _announcement(office, committee, rules, source, days)
-    if kind == "pre-review":
-        return PreReviewContext(office, _eligible(session, year, committee.seq), period, source)  # type: ignore[arg-type]
-    if kind == "result":
-        return _result(session, office, record, period, source)  # type: ignore[arg-type]
-    return _filing_form(session, office, record, period, place)
+    period = request.period()
+    office = _notice_office(request, committee, period)
+    return _result(request.session, office, record, period, request.source)  # type: ignore[arg-type]
 
 
-def _period(start: dt.date, days: int, calendar: Calendar) -> Period:
-    first, last = calendar.period(start, days)
-    return Period(first, last, days)
+def filing_form(request: Request) -> FilingFormContext:
+    record = request.meeting()
+    committee = request.committee_of(record)
+    period = request.period()
+    office = _notice_office(request, committee, period)
+    return _filing_form(request.session, office, record, period, request.place)
 
 
 def _announcement(

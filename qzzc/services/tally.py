@@ -392,10 +392,8 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
     """Writes the counts form (计票表) of a meeting as .xlsx: one row per applicant under review,
     ID number (as text) and name filled in, the vote columns left for the clerk, plus each
     applicant's title for reference (the reader ignores that column). Returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from qzzc.sheets.writer import save, set_value, width_of
+    from qzzc.files import write_file
+    from qzzc.sheets.writer import list_workbook, width_of
 
     with ctx.store.reading() as session:
         meeting = find_meeting(session, meeting_id)
@@ -408,21 +406,10 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
                 f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
             )
         rows = [(a.id_number, a.name, a.title) for a in applicants]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "计票表"
     headers = ("身份证号", "姓名", "申报资格", "同意", "不同意", "弃权")
-    for position, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=position)
-        set_value(cell, header)
-        cell.font = Font(bold=True)
-    for number, row in enumerate(rows, start=2):
-        for position, value in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=position)
-            set_value(cell, value)
-            cell.number_format = "@"
-    for letter, header in zip("ABCDEF", headers, strict=True):
-        sheet.column_dimensions[letter].width = 22 if letter == "A" else max(width_of(header), 10)
-    sheet.freeze_panes = "A2"
-    save(book, path)
+    widths = [22, *(max(width_of(header), 10) for header in headers[1:])]
+    data = list_workbook(
+        "计票表", headers, rows, bold_headers=True, text_cells=True, widths=widths, freeze="A2"
+    )
+    write_file(path, data)
     return len(rows)
