@@ -76,7 +76,7 @@ class Kind:
 
 _CORE = "qzzc.core."
 _NOTICES = "qzzc.services.notices"
-_PAPERS = "qzzc.services.papers"
+_PAPERS = "qzzc.services.notices.papers"
 _DOCX = "qzzc.notices.docx"
 _XLSX = "qzzc.notices.xlsx"
 

@@ -4,7 +4,7 @@
 from the store inside the document's job (never an ID number or a personal phone in a public
 one), computes the publicity period with the official calendar, and writes the file in the format
 its name ends with. The builders of the notices' contexts are here, the papers' in
-``qzzc.services.papers``; each gets a ``Request``.
+``qzzc.services.notices.papers``; each gets a ``Request``.
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def _rows(context: Any) -> int:
     return len(getattr(context, "members", ())) + len(getattr(context, "alternates", ()))
 
 
-# -- the notices' contexts (the papers' are in qzzc.services.papers) ------------------------------
+# -- the notices' contexts (the papers' are in qzzc.services.notices.papers) ------------------------------
 
 
 def _notice_office(request: Request, committee: Committee, period: Period | None) -> Office:
