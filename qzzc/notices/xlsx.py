@@ -282,7 +282,7 @@ def result_table(context: ResultContext) -> Table:
         ],
         ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
         [(a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result) for a in context.applicants],
-        [f"{office.name}　{office.issued_text}"],
+        [*context.revoked, f"{office.name}　{office.issued_text}"],
     )
 
 
@@ -297,6 +297,7 @@ def filing_form_table(context: FilingFormContext) -> Table:
         f"出席专家：{'、'.join(context.members)}",
         f"评审情况：参评 {len(context.applicants)} 人，通过 {context.passed} 人，通过率 {context.pass_rate}",
         f"结果公示：{period}",
+        f"公示异议：{context.objections}",
     ]
     foot = [f"本次计票经更正：{context.amended}"] if context.amended else []
     foot += list(context.notes)

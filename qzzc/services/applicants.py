@@ -290,9 +290,11 @@ def _stale_settlements(session: Session, applicant_ids: list[int]) -> int:
 
 def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict[str, Any]]:
     """Returns the year's applicants (of one committee, or all) as dicts with every imported
-    field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``) and
-    ``result`` (the vote's result, or None before a tally)."""
+    field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``;
+    ``ineligible`` after an objection upheld at the 评前公示) and ``result`` (the vote's result,
+    撤销 when an upheld objection revoked it, or None before a tally)."""
     from qzzc.services.eligibility import verdict_in_force
+    from qzzc.services.objections import revoked_in_year, upheld_pre_review
 
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
@@ -307,6 +309,8 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
         if committee_seq is not None:
             query = query.where(Applicant.committee_seq == committee_seq)
         results = _results(session, year)
+        results |= dict.fromkeys(revoked_in_year(session, year), "撤销")
+        upheld = upheld_pre_review(session, year=year)
         listed = []
         for applicant, record in session.execute(query):
             current = record is not None and record.data_hash == applicant.data_hash
@@ -317,7 +321,9 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
                 "committee": applicant.committee_seq,
                 "title": applicant.title,
                 "specialty": applicant.specialty,
-                "verdict": verdict_in_force(record) if current else None,
+                "verdict": "ineligible"
+                if applicant.id in upheld
+                else (verdict_in_force(record) if current else None),
                 "result": results.get(applicant.id),
             }
             for key in (*FIELDS, *DERIVED):

@@ -405,7 +405,10 @@ def verdict_in_force(record: VerdictRecord) -> str:
 
 def eligible_query(year: int, committee: int, *columns: Any):
     """A select of ``columns`` (Applicant's, by default the whole row) over the committee's
-    applicants whose verdict in force is ``eligible`` and was made on their current data."""
+    applicants whose verdict in force is ``eligible`` and was made on their current data, less
+    those an objection upheld at the 评前公示 made ineligible (``services.objections``)."""
+    from qzzc.services.objections import not_upheld_at_pre_review
+
     in_force = case(
         (
             and_(VerdictRecord.settled.is_(True), VerdictRecord.settled_verdict.is_not(None)),
@@ -421,6 +424,7 @@ def eligible_query(year: int, committee: int, *columns: Any):
             Applicant.committee_seq == committee,
             VerdictRecord.data_hash == Applicant.data_hash,
             in_force == "eligible",
+            not_upheld_at_pre_review(),
         )
     )
 
