@@ -117,10 +117,15 @@ def facts(number=3, outcome=None, resolved_on=None, stage="pre_review", reason=N
 def test_resolved_once():
     with pytest.raises(QzzcError) as caught:
         check_resolution(facts(outcome="dismissed", resolved_on=D(2021, 10, 9)), D(2021, 10, 10))
-    assert caught.value.message == "第 3 号异议已于2021年10月9日核查处理（不成立），每件异议只处理一次，不能再次处理。"
+    assert (
+        caught.value.message
+        == "第 3 号异议已于2021年10月9日核查处理（不成立），每件异议只处理一次，不能再次处理。"
+    )
 
 
-@pytest.mark.parametrize(("on", "ok"), [(D(2021, 10, 7), False), (D(2021, 10, 8), True), (D(2021, 10, 9), True)])
+@pytest.mark.parametrize(
+    ("on", "ok"), [(D(2021, 10, 7), False), (D(2021, 10, 8), True), (D(2021, 10, 9), True)]
+)
 def test_resolution_not_before_received(on, ok):
     if ok:
         check_resolution(facts(), on)
@@ -143,7 +148,11 @@ def test_unresolved_and_its_lines():
 
 @pytest.mark.parametrize(
     ("received", "upheld", "sentence"),
-    [(0, 0, "公示期间无异议"), (2, 1, "收到异议 2 件，经核查成立 1 件"), (1, 0, "收到异议 1 件，经核查成立 0 件")],
+    [
+        (0, 0, "公示期间无异议"),
+        (2, 1, "收到异议 2 件，经核查成立 1 件"),
+        (1, 0, "收到异议 1 件，经核查成立 0 件"),
+    ],
 )
 def test_filing_sentence(received, upheld, sentence):
     assert filing_sentence(received, upheld) == sentence

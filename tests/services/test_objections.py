@@ -7,65 +7,12 @@ import datetime as dt
 
 import pytest
 from helpers import add_applicants, add_meeting, add_verdicts, applicant_row, row_counts, writing
+from publicity_helpers import A, B, add_publicity, add_tally
 
 from qzzc.errors import QzzcError
 
-A = "330802199001011234"
-B = "330802198502023216"
 D = dt.date
 WHO_A = "张三（330802********1234）"
-
-
-def add_publicity(ctx, stage, start, end, applicants, meeting_id=None) -> int:
-    """A published publicity listing ``applicants`` (ID numbers), as ``notice … --start`` records it."""
-    from sqlmodel import select
-
-    from qzzc.store.models import Applicant, Publicity, PublicityApplicant
-
-    with writing(ctx) as session:
-        publicity = Publicity(
-            year=2021,
-            committee_seq=3,
-            stage=stage,
-            meeting_id=meeting_id,
-            start=start,
-            end=end,
-            working_days=5,
-            published_on=start,
-            created_at="2021-09-27T09:00:00+08:00",
-        )
-        session.add(publicity)
-        session.flush()
-        for id_number in applicants:
-            applicant = session.exec(select(Applicant).where(Applicant.id_number == id_number)).one()
-            session.add(PublicityApplicant(publicity_id=publicity.id, applicant_id=applicant.id))
-        return publicity.id
-
-
-def add_tally(ctx, meeting_id, passed=(A, B)) -> None:
-    """A tally of nine attending: each of ``passed`` has 7 yes (6 needed), the others 3."""
-    from sqlmodel import select
-
-    from qzzc.store.models import Applicant, Tally, TallyResult
-
-    with writing(ctx) as session:
-        tally = Tally(meeting_id=meeting_id, version=1, members=9, attending=9, created_at="2021-10-20T15:00:00+08:00")
-        session.add(tally)
-        session.flush()
-        for applicant in session.exec(select(Applicant).order_by(Applicant.id_number)):
-            yes = 7 if applicant.id_number in passed else 3
-            session.add(
-                TallyResult(
-                    tally_id=tally.id,
-                    applicant_id=applicant.id,
-                    yes=yes,
-                    no=9 - yes,
-                    abstain=0,
-                    needed=6,
-                    passed=yes >= 6,
-                    mode="评审",
-                )
-            )
 
 
 @pytest.fixture
@@ -73,7 +20,9 @@ def year(initialised):
     """Committee 3 with 张三 (A) and 李四 (B) eligible, on a 评前公示 from 2021-09-28 to 10-09 (across
     the National Day holiday), meeting 1 on 2021-10-20 passing both, and its 结果公示 from 10-21 to 10-27."""
     ctx = initialised
-    add_applicants(ctx, applicant_row(id_number=A), applicant_row(id_number=B, name="李四", unit="衢州市规划院"))
+    add_applicants(
+        ctx, applicant_row(id_number=A), applicant_row(id_number=B, name="李四", unit="衢州市规划院")
+    )
     add_verdicts(ctx)
     pre = add_publicity(ctx, "pre_review", D(2021, 9, 28), D(2021, 10, 9), (A, B))
     meeting = add_meeting(ctx, date="2021-10-20")
@@ -106,7 +55,11 @@ def resolve(ctx, number, outcome, on=D(2021, 10, 12), reason="经核查属实"):
 def test_received_within_a_period_is_taken_at_its_stage(year, received, stage):
     ctx, ids = year
     recorded = add(ctx, received)
-    assert (recorded.number, recorded.stage, recorded.publicity) == (1, stage, ids[{"pre_review": "pre"}.get(stage, stage)])
+    assert (recorded.number, recorded.stage, recorded.publicity) == (
+        1,
+        stage,
+        ids[{"pre_review": "pre"}.get(stage, stage)],
+    )
 
 
 @pytest.mark.parametrize("received", [D(2021, 9, 27), D(2021, 10, 10), D(2021, 10, 28)])
@@ -155,7 +108,10 @@ def test_resolve_once_and_not_before_received(year):
     before = row_counts(ctx)
     with pytest.raises(QzzcError) as caught:
         resolve(ctx, number, "成立")
-    assert caught.value.message == "第 1 号异议已于2021年10月12日核查处理（不成立），每件异议只处理一次，不能再次处理。"
+    assert (
+        caught.value.message
+        == "第 1 号异议已于2021年10月12日核查处理（不成立），每件异议只处理一次，不能再次处理。"
+    )
     assert row_counts(ctx) == before
 
 
@@ -210,7 +166,10 @@ def test_upheld_at_result_revokes_on_notice_form_and_minutes(year, tmp_path):
     minutes = meeting_minutes(ctx, ids["meeting"])
     revoked = {a["name"]: a["revoked"] for a in minutes["tallies"][0]["applicants"]}
     assert revoked == {"张三": "结果公示期间异议经核查成立（第 1 号异议）：论文抄袭属实", "李四": None}
-    assert [(o["objection"], o["outcome"]) for o in minutes["objections"]] == [(1, "upheld"), (2, "dismissed")]
+    assert [(o["objection"], o["outcome"]) for o in minutes["objections"]] == [
+        (1, "upheld"),
+        (2, "dismissed"),
+    ]
     results = {item["name"]: item["result"] for item in list_applicants(ctx, 3)}
     assert results == {"张三": "撤销", "李四": "通过"}
 
@@ -240,7 +199,9 @@ def test_unresolved_for_the_gates(year):
     resolve(ctx, 1, "不成立")
     with ctx.store.reading() as session:
         assert unresolved_objections(session, publicity_ids=[ids["pre"]]) == []
-        assert [o.number for o in unresolved_objections(session, publicity_ids=[ids["pre"], ids["result"]])] == [second]
+        assert [
+            o.number for o in unresolved_objections(session, publicity_ids=[ids["pre"], ids["result"]])
+        ] == [second]
         assert unresolved_objections(session, publicity_ids=[]) == []
         # the meeting voted on 张三: the 评前公示's objection about them concerns it too
         assert [o.number for o in meeting_objections(session, ids["meeting"])] == [1, second]
@@ -301,7 +262,15 @@ def test_approved_result_takes_no_objection(year):
 
     ctx, ids = year
     with writing(ctx) as session:
-        session.add(Step(meeting_id=ids["meeting"], step="approval", on=D(2021, 11, 5), by="市人力社保局", created_at="x"))
+        session.add(
+            Step(
+                meeting_id=ids["meeting"],
+                step="approval",
+                on=D(2021, 11, 5),
+                by="市人力社保局",
+                created_at="x",
+            )
+        )
     with pytest.raises(QzzcError) as caught:
         add(ctx, D(2021, 10, 22))
     assert caught.value.message == (
