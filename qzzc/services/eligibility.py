@@ -204,6 +204,9 @@ def check_eligibility(
         with _no_gc():
             records = _records(result, rows, facts_list, outcomes, previous, current.at)
         result.timings["prepare"] = time.perf_counter() - clock
+        from qzzc.services.objections import apply_to_check
+
+        apply_to_check(session, result)  # an objection upheld at the 评前公示 wins (SPEC §11)
         clock = time.perf_counter()
         connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
         bulk_insert(connection, VerdictRecord.__table__, records)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
@@ -34,6 +34,7 @@ from qzzc.core.objections import (
     require_text,
     scrub,
     stage_of,
+    upheld_reason,
 )
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
@@ -262,6 +263,29 @@ def upheld_pre_review(
     for record in session.scalars(query.order_by(Objection.id)):
         found.setdefault(record.applicant_id, _facts(record))
     return found
+
+
+def apply_to_check(session: Session, result: Any) -> None:
+    """Makes the verdict in force of each applicant of ``result`` (a ``CheckResult``) with an
+    objection upheld at a 评前公示 ``ineligible``, with the objection as its first reason: the
+    check's list and counts then say what the eligible list does."""
+    query = (
+        select(Applicant.committee_seq, Applicant.id_number, Objection)
+        .join(Applicant, Applicant.id == Objection.applicant_id)
+        .where(Objection.year == result.year, Objection.stage == "pre_review", Objection.outcome == UPHELD)
+        .order_by(Objection.id.desc())  # type: ignore[union-attr]
+    )
+    if result.committee is not None:
+        query = query.where(Objection.committee_seq == result.committee)
+    upheld = {(seq, id_number): _facts(record) for seq, id_number, record in session.execute(query)}
+    if not upheld:
+        return
+    for index, item in enumerate(result.applicants):
+        facts = upheld.get((item.committee, item.id_number))
+        if facts is not None:
+            result.applicants[index] = replace(
+                item, verdict="ineligible", reasons=(upheld_reason(facts), *item.reasons)
+            )
 
 
 def revoked_results(session: Session, meeting_id: int) -> dict[int, ObjectionFacts]:

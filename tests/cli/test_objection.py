@@ -159,6 +159,11 @@ def test_upheld_pre_review_leaves_the_review_list(store):
     )
     listed = json.loads(store("applicants", "list", "--json").stdout)
     assert {item["name"]: item["verdict"] for item in listed} == {"张三": "ineligible", "李四": "eligible"}
+    check = store("check", "--committee", "3")
+    assert check.exit_code == 0, check.stderr
+    assert "  publicity.objection 公示异议成立：1" in check.stdout.splitlines()
+    row = next(line for line in check.stdout.splitlines() if "330802********1234" in line)
+    assert "publicity.objection：评前公示期间异议经核查成立（第 1 号异议）：学历证书系伪造" in row
 
 
 def test_upheld_result_is_revoked_in_the_minutes_and_lists(store):

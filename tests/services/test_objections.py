@@ -285,3 +285,19 @@ def test_a_date_after_today_is_refused(year):
     with pytest.raises(QzzcError) as caught:
         add_objection(ctx, A, 3, D(2021, 10, 8), "王五", "13812341234", "内容", today=D(2021, 10, 7))
     assert caught.value.message == "收到日期 2021-10-08 晚于今天（2021-10-07），不能登记尚未发生的事。"
+
+
+def test_check_says_what_the_eligible_list_does(year):
+    from qzzc.services.eligibility import check_eligibility
+
+    ctx, _ = year
+    resolve(ctx, add(ctx, D(2021, 10, 8)).number, "成立", reason="学历证书系伪造")
+    result = check_eligibility(ctx, 3)
+    verdicts = {item.id_number: (item.verdict, item.computed_verdict) for item in result.applicants}
+    assert verdicts[A] == ("ineligible", "eligible")
+    assert verdicts[B][0] == verdicts[B][1]  # untouched
+    assert next(item for item in result.applicants if item.id_number == A).reasons[0] == {
+        "rule": "publicity.objection",
+        "message": "评前公示期间异议经核查成立（第 1 号异议）：学历证书系伪造",
+    }
+    assert result.by_rule["publicity.objection"] == 1
