@@ -301,3 +301,24 @@ def test_check_says_what_the_eligible_list_does(year):
         "message": "评前公示期间异议经核查成立（第 1 号异议）：学历证书系伪造",
     }
     assert result.by_rule["publicity.objection"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".html", ".xlsx", ".docx"])
+def test_revocation_in_every_format(year, tmp_path, suffix):
+    from qzzc.services.notices import render_notice
+
+    ctx, ids = year
+    resolve(ctx, add(ctx, D(2021, 10, 22)).number, "成立", on=D(2021, 10, 28), reason="论文抄袭属实")
+    line = "张三（衢州市建筑设计院）的评审结果撤销：结果公示期间异议经核查成立（第 1 号异议），论文抄袭属实"
+    for kind, options in (("result", {"start": D(2021, 10, 21)}), ("filing-form", {})):
+        out = tmp_path / f"{kind}{suffix}"
+        render_notice(ctx, kind, out, meeting=ids["meeting"], **options)
+        data = out.read_bytes()
+        if suffix in (".xlsx", ".docx"):
+            import zipfile
+
+            with zipfile.ZipFile(out) as book:
+                data = b"".join(book.read(name) for name in book.namelist() if name.endswith(".xml"))
+        text = data.decode("utf-8")
+        assert line in text, kind
+        assert "撤销" in text.replace(line, ""), kind  # the result column too
