@@ -171,7 +171,8 @@ def upheld_reason(facts: ObjectionFacts) -> dict[str, str]:
 
 def revoked_line(name: str, unit: str, facts: ObjectionFacts) -> str:
     """A line of the result notice and the filing form: ``张三（衢州市建筑设计院）评审结果撤销：…``."""
-    return f"{name}（{unit}）的评审结果撤销：结果公示期间异议经核查成立（第 {facts.number} 号异议），{scrub(facts.reason or '')}"
+    stage = STAGES.get(facts.stage, facts.stage)
+    return f"{name}（{unit}）的评审结果撤销：{stage}期间异议经核查成立（第 {facts.number} 号异议），{scrub(facts.reason or '')}"
 
 
 _ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")

@@ -355,6 +355,8 @@ def _result(session: Session, office: Office, meeting: Meeting, period: Period, 
 def _filing_form(
     session: Session, office: Office, meeting: Meeting, period: Period | None, place: str | None
 ) -> FilingFormContext:
+    from qzzc.services.objections import filing_objections, revoked_results
+
     tally, rows = _tally(session, meeting)
     draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.active.is_(True))).first()
     members = seated_members(draw, replacements_of(session, draw)) if draw is not None else []
@@ -362,8 +364,6 @@ def _filing_form(
     absent_ids = list(tally.absent or [])
     absent = tuple(names.get(number, mask_id(number)) for number in absent_ids)
     present = tuple(member["name"] for member in members if member["id_number"] not in set(absent_ids))
-    from qzzc.services.objections import filing_objections, revoked_results
-
     revoked = revoked_results(session, meeting.id or 0)  # 撤销 by an upheld objection (SPEC §11)
     filed = tuple(
         FiledApplicant(

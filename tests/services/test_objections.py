@@ -322,3 +322,21 @@ def test_revocation_in_every_format(year, tmp_path, suffix):
         text = data.decode("utf-8")
         assert line in text, kind
         assert "撤销" in text.replace(line, ""), kind  # the result column too
+
+
+def test_upheld_at_pre_review_after_the_vote_revokes_the_result(year):
+    """An objection received during the 评前公示 but entered after the meeting voted (an office
+    entering its paper records late): upheld, it revokes the result the meeting gave."""
+    from qzzc.services.objections import revoked_results
+    from qzzc.services.tally import meeting_minutes
+
+    ctx, ids = year
+    resolve(ctx, add(ctx, D(2021, 10, 8)).number, "成立", on=D(2021, 10, 30), reason="学历证书系伪造")
+    with ctx.store.reading() as session:
+        assert [(key, value.stage) for key, value in revoked_results(session, ids["meeting"]).items()] == [
+            (1, "pre_review")
+        ]
+    revoked = {
+        a["name"]: a["revoked"] for a in meeting_minutes(ctx, ids["meeting"])["tallies"][0]["applicants"]
+    }
+    assert revoked == {"张三": "评前公示期间异议经核查成立（第 1 号异议）：学历证书系伪造", "李四": None}
