@@ -239,3 +239,17 @@ def test_list_masks_ids_and_contacts(store):
     ]
     audit = store("audit", "--json")
     no_full_numbers(table, listed, audit)
+
+
+def test_audit_in_words(store):
+    assert store(*ADD, "--received", "2021-10-08", "--content", "x").exit_code == 0
+    assert (
+        store(
+            "objection", "resolve", "1", "--outcome", "成立", "--reason", "属实", "--on", "2021-10-11"
+        ).exit_code
+        == 0
+    )
+    result = store("audit")
+    assert result.exit_code == 0, result.stderr
+    assert "第 1 号异议：第 3 号评委会 330802********1234，评前公示期间 2021-10-08 收到" in result.stdout
+    assert "第 1 号异议核查成立（2021-10-11），理由：属实" in result.stdout
