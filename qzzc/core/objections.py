@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qzzc.core.display import hidden_characters, printable
 from qzzc.core.notices import chinese_date
 from qzzc.core.privacy import mask_id, mask_phone
 from qzzc.errors import QzzcError, UsageError
@@ -67,8 +68,8 @@ class ObjectionFacts:
 def require_named(by: str | None, contact: str | None) -> tuple[str, str]:
     """The objector's name and contact, stripped. Raises ``QzzcError`` (匿名材料不予受理) when
     either is missing or blank: an objection is taken only in writing under a real name."""
-    name = (by or "").strip()
-    reach = (contact or "").strip()
+    name = _visible((by or "").strip(), "--by")
+    reach = _visible((contact or "").strip(), "--contact")
     missing = [
         label
         for label, value in (("异议人姓名（--by）", name), ("联系方式（--contact）", reach))
@@ -84,9 +85,19 @@ def require_named(by: str | None, contact: str | None) -> tuple[str, str]:
 
 def require_text(value: str | None, what: str, option: str) -> str:
     """``value`` stripped; raises ``UsageError`` naming ``option`` when it is blank."""
-    text = (value or "").strip()
+    text = _visible((value or "").strip(), option)
     if not text:
         raise UsageError(f"请用 {option} 写明{what}")
+    return text
+
+
+def _visible(text: str, option: str) -> str:
+    """``text``, or ``UsageError`` when it holds control, bidi or zero-width characters, which
+    would hide or reorder what a notice or the record says (SPEC §14)."""
+    if hidden_characters(text):
+        raise UsageError(
+            f"{option} 的内容含有控制字符或不可见字符（{printable(scrub(text))[:60]}），请重新输入"
+        )
     return text
 
 

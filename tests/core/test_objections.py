@@ -185,3 +185,21 @@ def test_contact_masked_like_phones(contact, shown):
 
 def test_scrub_leaves_short_numbers():
     assert scrub("2021年第3号文件") == "2021年第3号文件"
+
+
+@pytest.mark.parametrize("text", ["王\u202e五", "王\x1b[31m五", "王\u200b五"])
+def test_hidden_characters_are_refused(text):
+    from qzzc.core.objections import require_text
+
+    with pytest.raises(UsageError) as caught:
+        require_named(text, "13812341234")
+    assert caught.value.message.startswith("--by 的内容含有控制字符或不可见字符（王\\")
+    with pytest.raises(UsageError):
+        require_text(text, "理由", "--reason")
+    assert require_text("第一行\n第二行", "理由", "--reason") == "第一行\n第二行"
+
+
+def test_a_refused_contact_is_shown_masked():
+    with pytest.raises(UsageError) as caught:
+        require_named("王五", "\u206013812341234")
+    assert "13812341234" not in caught.value.message
