@@ -63,6 +63,8 @@ COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.html"), ("r.html",)),
     (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.xlsx"), ("r.xlsx",)),
     (("notice", "filing-form", "--meeting", "1", "--out", "{tmp}/f.html"), ("f.html",)),
+    (("objection", "list"), ()),
+    (("objection", "list", "--json"), ()),
     (("audit",), ()),
     (("audit", "--json"), ()),  # the log itself: options and summaries mask ID numbers
     (("audit", "verify"), ()),

@@ -214,7 +214,20 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, audit, check, demo, draw, experts, init, meeting, notice, plan, tally
+    from qzzc.cli import (
+        applicants,
+        audit,
+        check,
+        demo,
+        draw,
+        experts,
+        init,
+        meeting,
+        notice,
+        objection,
+        plan,
+        tally,
+    )
 
     app.command("init")(init.init)
     app.add_typer(plan.app, name="plan")
@@ -230,6 +243,7 @@ def _register() -> None:
     meeting.app.command("show")(tally.show_meeting)
     applicants.template_app.command("counts")(tally.counts_template)
     app.add_typer(notice.app, name="notice")
+    app.add_typer(objection.app, name="objection")
     app.command("demo")(demo.demo)
     app.add_typer(audit.app, name="audit")
     app.command("backup")(audit.backup)

@@ -70,7 +70,7 @@ def _print(result: CheckResult, export: Path | None) -> None:
     if result.by_rule:
         console.print("未通过的原因（人数）：", markup=False)
         for rule, count in result.by_rule.items():
-            console.print(f"  {rule} {RULE_TITLE[rule]}：{count}", markup=False)
+            console.print(f"  {rule} {RULE_TITLE.get(rule, '公示异议成立')}：{count}", markup=False)
     if result.notes:
         console.print("未适用的规则（人数）：", markup=False)
         for message, count in result.notes.items():

@@ -175,9 +175,23 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
             str(applicant["no"]),
             str(applicant["abstain"]),
             str(applicant["needed"]),
-            applicant["result"],
+            "撤销" if applicant.get("revoked") else applicant["result"],
         )
     console.print(table)
+    for applicant in active["applicants"]:
+        if applicant.get("revoked"):
+            say(f"{applicant['name']}的评审结果（{applicant['result']}）撤销：{applicant['revoked']}")
+    objections = minutes.get("objections") or []
+    if objections:
+        from qzzc.core.objections import filing_sentence
+
+        upheld = sum(1 for item in objections if item["outcome"] == "upheld")
+        pending = sum(1 for item in objections if item["outcome"] is None)
+        say(
+            f"公示异议：{filing_sentence(len(objections), upheld)}"
+            + (f"，待处理 {pending} 件" if pending else "")
+            + "。"
+        )
     if len(tallies) > 1:
         say("计票记录（含更正）：")
         for tally in tallies:

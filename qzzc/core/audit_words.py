@@ -38,7 +38,11 @@ COMMANDS = {
     "backup": "备份",
     "restore": "恢复",
     "audit accept": "确认外部改动",
+    "objection add": "登记异议",
+    "objection resolve": "处理异议",
 }
+STAGES = {"pre_review": "评前公示", "result": "结果公示"}
+OUTCOMES = {"upheld": "成立", "dismissed": "不成立"}
 
 
 def beijing(at: str) -> str:
@@ -127,6 +131,13 @@ def _describe(command: str, o: dict[str, Any], s: dict[str, Any]) -> str | None:
     if command == "restore":
         kept = f"，原数据库另存为 {s['replaced']}" if s.get("replaced") else ""
         return f"用备份 {s['backup']} 恢复（审计记录 {s['entries']} 条）{kept}"
+    if command == "objection add":
+        return (
+            f"第 {s['objection']} 号异议：第 {s['committee']} 号评委会 {s['applicant']}，"
+            f"{STAGES.get(s['stage'], s['stage'])}期间 {s['received']} 收到"
+        )
+    if command == "objection resolve":
+        return f"第 {s['objection']} 号异议核查{OUTCOMES.get(s['outcome'], s['outcome'])}（{s['on']}），理由：{o['reason']}"
     if command == "audit accept":
         return f"理由：{s['reason']}；改动：{'；'.join(s.get('changes') or [])}"
     return None

@@ -119,6 +119,7 @@ class ResultContext:
     recommended_count: int
     period: Period
     source: str
+    revoked: tuple[str, ...] = ()  # results revoked (撤销) by an upheld objection, with the reason
 
     @property
     def meeting_date_text(self) -> str:
@@ -157,6 +158,7 @@ class FilingFormContext:
     period: Period | None
     amended: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    objections: str = "公示期间无异议"  # the publicities' objections (SPEC §11: ``filing_sentence``)
 
     @property
     def meeting_date_text(self) -> str:

@@ -563,6 +563,8 @@ def result(c: n.ResultContext) -> bytes:
         ("", "（无）", "", "", "", "", "")
     ]
     b.table(("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"), rows, left=(3,))
+    for line in c.revoked:
+        b.para(line, keep=True)
     b.signature(c.office.name, c.office.issued_text)
     return b.bytes()
 
@@ -581,6 +583,7 @@ def filing_form(c: n.FilingFormContext) -> bytes:
             ("出席专家", "、".join(c.members)),
             ("评审情况", f"参评 {len(c.applicants)} 人，通过 {c.passed} 人，通过率 {c.pass_rate}"),
             ("结果公示", period),
+            ("公示异议", c.objections),
         ]
     )
     rows = [

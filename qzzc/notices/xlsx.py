@@ -19,8 +19,10 @@ def _publicity(
     before: str,
     headers: tuple[str, ...],
     rows: list[tuple[object, ...]],
+    notes: tuple[str, ...] = (),
 ) -> Table:
-    """A publicity list: the period and where to object, the list, the office and the date."""
+    """A publicity list: the period and where to object, the list, ``notes`` (the results revoked),
+    the office and the date."""
     office, period = context.office, context.period
     return Table(
         sheet,
@@ -31,7 +33,7 @@ def _publicity(
         ],
         headers,
         rows,
-        [f"{office.name}　{office.issued_text}"],
+        [*notes, f"{office.name}　{office.issued_text}"],
     )
 
 
@@ -54,6 +56,7 @@ def result_table(context: ResultContext) -> Table:
         f"评审会议：{context.meeting_date_text}。",
         ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
         [(a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result) for a in context.applicants],
+        context.revoked,
     )
 
 
@@ -68,6 +71,7 @@ def filing_form_table(context: FilingFormContext) -> Table:
         f"出席专家：{'、'.join(context.members)}",
         f"评审情况：参评 {len(context.applicants)} 人，通过 {context.passed} 人，通过率 {context.pass_rate}",
         f"结果公示：{period}",
+        f"公示异议：{context.objections}",
     ]
     foot = [f"本次计票经更正：{context.amended}"] if context.amended else []
     foot += list(context.notes)

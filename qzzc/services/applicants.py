@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN, applicant_form
 from qzzc.core.ids import IdNumber, age_problem
+from qzzc.core.objections import REVOKED
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import YearRules, place_specialty
@@ -291,8 +292,9 @@ def _stale_settlements(session: Session, applicant_ids: list[int]) -> int:
 
 def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict[str, Any]]:
     """Returns the year's applicants (of one committee, or all) as dicts with every imported
-    field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``) and
-    ``result`` (the vote's result, or None before a tally)."""
+    field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``;
+    ``ineligible`` after an objection upheld at the 评前公示) and ``result`` (the vote's result,
+    撤销 when an upheld objection revoked it, or None before a tally)."""
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
         if committee_seq is not None:
@@ -306,6 +308,8 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
         if committee_seq is not None:
             query = query.where(Applicant.committee_seq == committee_seq)
         results = queries.results_of_year(session, year)
+        results |= dict.fromkeys(queries.revoked_in_year(session, year), REVOKED)
+        upheld = queries.upheld_pre_review(session, year=year)
         listed = []
         for applicant, record in session.execute(query):
             current = record is not None and record.data_hash == applicant.data_hash
@@ -316,7 +320,9 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
                 "committee": applicant.committee_seq,
                 "title": applicant.title,
                 "specialty": applicant.specialty,
-                "verdict": queries.verdict_in_force(record) if current else None,
+                "verdict": "ineligible"
+                if applicant.id in upheld
+                else (queries.verdict_in_force(record) if current else None),
                 "result": results.get(applicant.id),
             }
             for key in (*FIELDS, *DERIVED):

@@ -15,19 +15,21 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, text
 
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
+from qzzc.core.objections import upheld_reason
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_calendar
+from qzzc.store import queries
 from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
 from qzzc.store.queries import committee as load_committee
@@ -203,6 +205,7 @@ def check_eligibility(
         with _no_gc():
             records = _records(result, rows, facts_list, outcomes, previous, current.at)
         result.timings["prepare"] = time.perf_counter() - clock
+        _apply_objections(session, result)  # an objection upheld at the 评前公示 wins (SPEC §11)
         clock = time.perf_counter()
         connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
         bulk_insert(connection, VerdictRecord.__table__, records)  # type: ignore[arg-type]
@@ -395,6 +398,21 @@ def settle(
 
 
 # -- for the other jobs -------------------------------------------------------------------
+
+
+def _apply_objections(session: Any, result: CheckResult) -> None:
+    """Makes the verdict in force of each applicant of ``result`` with an objection upheld at a
+    评前公示 ``ineligible``, with the objection as its first reason: the check's list and counts
+    then say what the eligible list does (SPEC §11)."""
+    upheld = queries.upheld_at_pre_review_by_person(session, result.year, result.committee)
+    if not upheld:
+        return
+    for index, item in enumerate(result.applicants):
+        facts = upheld.get((item.committee, item.id_number))
+        if facts is not None:
+            result.applicants[index] = replace(
+                item, verdict="ineligible", reasons=(upheld_reason(facts), *item.reasons)
+            )
 
 
 # -- the 资格审查 list as xlsx ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from qzzc.core.draw import seated_members
+from qzzc.core.objections import ObjectionFacts, scrub, upheld_message
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
     COUNTS_FORM,
@@ -25,7 +26,14 @@ from qzzc.core.tally import (
 from qzzc.errors import CellError, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
 from qzzc.store.models import Applicant, Expert, Tally, TallyResult
-from qzzc.store.queries import active_draw, draws_of, replacements_of, under_review
+from qzzc.store.queries import (
+    active_draw,
+    draws_of,
+    meeting_objections,
+    replacements_of,
+    revoked_results,
+    under_review,
+)
 from qzzc.store.queries import committee as load_committee
 from qzzc.store.queries import meeting as find_meeting
 
@@ -334,6 +342,7 @@ def meeting_minutes(ctx: Context, meeting_id: int, contacts: bool = False) -> di
         )
         active = next((tally for tally in tallies if tally.active), None)
         absent = set(active.absent) if active else set()
+        revoked = revoked_results(session, meeting.id or 0)  # by an upheld objection (SPEC §11)
         members = []
         for member in seated:
             entry = person(member)
@@ -351,11 +360,25 @@ def meeting_minutes(ctx: Context, meeting_id: int, contacts: bool = False) -> di
             "draws": draws,
             "replacements": replacements,
             "members": members,
-            "tallies": [_tally_dict(session, tally, committee) for tally in tallies],
+            "tallies": [_tally_dict(session, tally, committee, revoked) for tally in tallies],
+            "objections": [_objection_dict(item) for item in meeting_objections(session, meeting.id or 0)],
         }
 
 
-def _tally_dict(session: Session, tally: Tally, committee: Any) -> dict[str, Any]:
+def _objection_dict(item: ObjectionFacts) -> dict[str, Any]:
+    return {
+        "objection": item.number,
+        "stage": item.stage,
+        "received": item.received.isoformat(),
+        "outcome": item.outcome,
+        "reason": scrub(item.reason) if item.reason else None,
+        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None,
+    }
+
+
+def _tally_dict(
+    session: Session, tally: Tally, committee: Any, revoked: dict[int, ObjectionFacts]
+) -> dict[str, Any]:
     rows = session.exec(
         select(TallyResult, Applicant)
         .join(Applicant, Applicant.id == TallyResult.applicant_id)
@@ -371,7 +394,15 @@ def _tally_dict(session: Session, tally: Tally, committee: Any) -> dict[str, Any
             tally.attending,
             result.mode,
         )
-        applicants.append({**outcome.as_dict(), "title": applicant.title, "unit": applicant.unit})
+        objection = revoked.get(applicant.id or 0) if tally.active else None
+        applicants.append(
+            {
+                **outcome.as_dict(),
+                "title": applicant.title,
+                "unit": applicant.unit,
+                "revoked": None if objection is None else upheld_message(objection),
+            }
+        )
     return {
         "version": tally.version,
         "active": tally.active,

@@ -7,11 +7,13 @@ in ``qzzc.core``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, inspect
+from sqlalchemy import and_, case, exists, inspect, or_
 from sqlmodel import Session, select
 
+from qzzc.core.objections import UPHELD, ObjectionFacts, filing_sentence
 from qzzc.core.plan import HEADER, Committee, parse_committee
 from qzzc.core.ruleset import YearRules, parse_rules
 from qzzc.core.tally import Review, result_text, review
@@ -21,7 +23,10 @@ from qzzc.store.models import (
     CommitteeRecord,
     Draw,
     DrawApplicant,
+    FiledApplicant,
     Meeting,
+    Objection,
+    Publicity,
     Replacement,
     RuleSetRecord,
     Tally,
@@ -83,7 +88,8 @@ def verdict_in_force(record: VerdictRecord) -> str:
 
 def eligible_query(year: int, committee: int, *columns: Any):
     """A select of ``columns`` (Applicant's, by default the whole row) over the committee's
-    applicants whose verdict in force is ``eligible`` and was made on their current data."""
+    applicants whose verdict in force is ``eligible`` and was made on their current data, less
+    those an objection upheld at the 评前公示 made ineligible (SPEC §11)."""
     in_force = case(
         (
             and_(VerdictRecord.settled.is_(True), VerdictRecord.settled_verdict.is_not(None)),
@@ -99,6 +105,7 @@ def eligible_query(year: int, committee: int, *columns: Any):
             Applicant.committee_seq == committee,
             VerdictRecord.data_hash == Applicant.data_hash,
             in_force == "eligible",
+            not_upheld_at_pre_review(),
         )
     )
 
@@ -173,3 +180,142 @@ def under_review(session: Session, meeting: Meeting, draw: Draw) -> Review:
         ).all()
     )
     return review(current, recorded)
+
+
+# -- objections ---------------------------------------------------------------------------
+
+
+def not_upheld_at_pre_review():
+    """A condition on ``Applicant``: no objection about them was upheld at a 评前公示. The
+    eligible list (``eligible_query``) carries it."""
+    return ~exists().where(
+        Objection.applicant_id == Applicant.id, Objection.stage == "pre_review", Objection.outcome == UPHELD
+    )
+
+
+def upheld_pre_review(
+    session: Session, applicant_ids: Iterable[int] | None = None, *, year: int | None = None
+) -> dict[int, ObjectionFacts]:
+    """By applicant id, the first objection upheld at a 评前公示 (of ``applicant_ids``, or of
+    ``year``): their verdict in force is ``ineligible`` with it as the reason."""
+    query = select(Objection).where(Objection.stage == "pre_review", Objection.outcome == UPHELD)
+    if year is not None:
+        query = query.where(Objection.year == year)
+    if applicant_ids is not None:
+        ids = list(applicant_ids)
+        if not ids:
+            return {}
+        query = query.where(Objection.applicant_id.in_(ids))  # type: ignore[attr-defined]
+    found: dict[int, ObjectionFacts] = {}
+    for record in session.scalars(query.order_by(Objection.id)):
+        found.setdefault(record.applicant_id, objection_facts(record))
+    return found
+
+
+def upheld_at_pre_review_by_person(
+    session: Session, year: int, committee: int | None = None
+) -> dict[tuple[int, str], ObjectionFacts]:
+    """By (committee, ID number), the first objection upheld at a 评前公示 of ``year`` (of one
+    committee, or all)."""
+    query = (
+        select(Applicant.committee_seq, Applicant.id_number, Objection)
+        .join(Applicant, Applicant.id == Objection.applicant_id)
+        .where(Objection.year == year, Objection.stage == "pre_review", Objection.outcome == UPHELD)
+        .order_by(Objection.id.desc())  # type: ignore[union-attr]
+    )
+    if committee is not None:
+        query = query.where(Objection.committee_seq == committee)
+    return {(seq, id_number): objection_facts(record) for seq, id_number, record in session.execute(query)}
+
+
+def revoked_results(session: Session, meeting_id: int) -> dict[int, ObjectionFacts]:
+    """By applicant id, the objection that revokes (撤销) the applicant's result at the meeting:
+    one upheld at the meeting's 结果公示, or at a 评前公示 of an applicant the meeting voted on."""
+    voted = (
+        select(TallyResult.applicant_id)
+        .join(Tally, Tally.id == TallyResult.tally_id)
+        .where(Tally.meeting_id == meeting_id, Tally.active.is_(True))  # type: ignore[attr-defined]
+    )
+    query = (
+        select(Objection)
+        .join(Publicity, Publicity.id == Objection.publicity_id)
+        .where(
+            Objection.outcome == UPHELD,
+            or_(
+                and_(Objection.stage == "result", Publicity.meeting_id == meeting_id),
+                and_(Objection.stage == "pre_review", Objection.applicant_id.in_(voted)),  # type: ignore[attr-defined]
+            ),
+        )
+        .order_by(Objection.id)
+    )
+    found: dict[int, ObjectionFacts] = {}
+    for record in session.scalars(query):
+        found.setdefault(record.applicant_id, objection_facts(record))
+    return found
+
+
+def revoked_in_year(session: Session, year: int) -> set[int]:
+    """The ids of the applicants of ``year`` whose result an upheld objection revoked."""
+    meetings = session.scalars(select(Meeting.id).where(Meeting.year == year)).all()
+    revoked: set[int] = set()
+    for meeting_id in meetings:
+        revoked |= set(revoked_results(session, meeting_id))
+    return revoked
+
+
+def unresolved_objections(session: Session, *, publicity_ids: Iterable[int]) -> list[ObjectionFacts]:
+    """The objections received during the publicities ``publicity_ids`` and not yet resolved, in
+    order of number: a step that needs "every objection of that period resolved" is refused while
+    any is (``qzzc.core.objections.unresolved_lines`` words them)."""
+    ids = list(publicity_ids)
+    if not ids:
+        return []
+    query = (
+        select(Objection)
+        .where(Objection.publicity_id.in_(ids), Objection.outcome.is_(None))  # type: ignore[attr-defined,union-attr]
+        .order_by(Objection.id)
+    )
+    return [objection_facts(record) for record in session.scalars(query)]
+
+
+def meeting_objections(session: Session, meeting_id: int) -> list[ObjectionFacts]:
+    """The objections concerning a meeting, in order of number: those received during its
+    结果公示, and those received during a 评前公示 about an applicant it was filed for or voted on."""
+    filed = select(FiledApplicant.applicant_id).where(FiledApplicant.meeting_id == meeting_id)
+    voted = (
+        select(TallyResult.applicant_id)
+        .join(Tally, Tally.id == TallyResult.tally_id)
+        .where(Tally.meeting_id == meeting_id, Tally.active.is_(True))  # type: ignore[attr-defined]
+    )
+    query = (
+        select(Objection)
+        .join(Publicity, Publicity.id == Objection.publicity_id)
+        .where(
+            or_(
+                and_(Objection.stage == "result", Publicity.meeting_id == meeting_id),
+                and_(
+                    Objection.stage == "pre_review",
+                    or_(Objection.applicant_id.in_(filed), Objection.applicant_id.in_(voted)),  # type: ignore[attr-defined]
+                ),
+            )
+        )
+        .order_by(Objection.id)
+    )
+    return [objection_facts(record) for record in session.scalars(query)]
+
+
+def filing_objections(session: Session, meeting_id: int) -> str:
+    """The filing form's sentence on the meeting's objections (``filing_sentence``)."""
+    objections = meeting_objections(session, meeting_id)
+    return filing_sentence(len(objections), sum(1 for item in objections if item.outcome == UPHELD))
+
+
+def objection_facts(record: Objection) -> ObjectionFacts:
+    return ObjectionFacts(
+        number=record.id or 0,
+        stage=record.stage,
+        received=record.received,
+        outcome=record.outcome,
+        reason=record.reason,
+        resolved_on=record.resolved_on,
+    )

@@ -24,7 +24,10 @@ def add_expert(session) -> None:
 def test_a_write_to_an_undeclared_table_fails_the_job_and_writes_nothing(initialised):
     entries = len(list_entries(initialised))
     undeclared = r"job 'test' wrote undeclared tables: \['experts'\]"
-    with pytest.raises(UndeclaredWrite, match=undeclared), job(initialised, "test", writes=["verdicts"]) as current:
+    with (
+        pytest.raises(UndeclaredWrite, match=undeclared),
+        job(initialised, "test", writes=["verdicts"]) as current,
+    ):
         add_expert(current.session)
     assert count_rows(initialised, Expert) == 0
     assert len(list_entries(initialised)) == entries

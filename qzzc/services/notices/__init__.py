@@ -30,6 +30,7 @@ from qzzc.core.notices import (
     chinese_date,
     percent,
 )
+from qzzc.core.objections import REVOKED, revoked_line
 from qzzc.core.plan import Committee
 from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import YearRules
@@ -374,13 +375,26 @@ def _tally(session: Session, meeting: Meeting) -> tuple[Tally, list[tuple[TallyR
 
 def _result(session: Session, office: Office, meeting: Meeting, period: Period, source: str) -> ResultContext:
     _, rows = _tally(session, meeting)
+    revoked = queries.revoked_results(session, meeting.id or 0)  # 撤销 by an upheld objection (SPEC §11)
     passed = [(result, applicant) for result, applicant in rows if result.passed]
     listed = tuple(
-        ListedApplicant(number, a.name, a.gender, a.unit, a.title, a.specialty, result_text(r.passed, r.mode))
+        ListedApplicant(
+            number,
+            a.name,
+            a.gender,
+            a.unit,
+            a.title,
+            a.specialty,
+            REVOKED if a.id in revoked else result_text(r.passed, r.mode),
+        )
         for number, (r, a) in enumerate(passed, start=1)
     )
-    evaluated = sum(1 for r, _ in passed if r.mode != "推荐")
-    return ResultContext(office, meeting.date, listed, evaluated, len(passed) - evaluated, period, source)
+    standing = [r for r, a in passed if a.id not in revoked]
+    evaluated = sum(1 for r in standing if r.mode != "推荐")
+    lines = tuple(revoked_line(a.name, a.unit, revoked[a.id]) for _, a in passed if a.id in revoked)
+    return ResultContext(
+        office, meeting.date, listed, evaluated, len(standing) - evaluated, period, source, revoked=lines
+    )
 
 
 def _filing_form(
@@ -393,6 +407,7 @@ def _filing_form(
     absent_ids = list(tally.absent or [])
     absent = tuple(names.get(number, mask_id(number)) for number in absent_ids)
     present = tuple(member["name"] for member in members if member["id_number"] not in set(absent_ids))
+    revoked = queries.revoked_results(session, meeting.id or 0)  # 撤销 by an upheld objection (SPEC §11)
     filed = tuple(
         FiledApplicant(
             number,
@@ -404,12 +419,15 @@ def _filing_form(
             r.no,
             r.abstain,
             r.needed,
-            result_text(r.passed, r.mode),
+            REVOKED if a.id in revoked else result_text(r.passed, r.mode),
         )
         for number, (r, a) in enumerate(rows, start=1)
     )
-    passed = sum(1 for r, _ in rows if r.passed)
-    notes = ("表中“通过所需”为达到出席专家三分之二所需的最少同意票数。",)
+    passed = sum(1 for r, a in rows if r.passed and a.id not in revoked)
+    notes = (
+        *(revoked_line(a.name, a.unit, revoked[a.id]) for _, a in rows if a.id in revoked),
+        "表中“通过所需”为达到出席专家三分之二所需的最少同意票数。",
+    )
     return FilingFormContext(
         office=office,
         meeting_id=meeting.id or 0,
@@ -425,4 +443,5 @@ def _filing_form(
         period=period,
         amended=tally.amend_reason,
         notes=notes,
+        objections=queries.filing_objections(session, meeting.id or 0),
     )
