@@ -3,12 +3,16 @@ for the shared reader."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from qzzc.core.cells import CellInvalid, enum_parser, parse_text, text_parser
 from qzzc.core.forms import ID_COLUMN, PHONE_COLUMN, Column, choice
 from qzzc.core.ids import parse_id_number
 from qzzc.core.privacy import mask_id
 from qzzc.core.regions import OUTSIDE, QUZHOU_REGIONS
 from qzzc.core.text import split_top_level, squeeze
+from qzzc.errors import CellError
 
 STATUSES = ("在库", "暂停")
 TITLE_LEVELS = ("副高级", "正高级")
@@ -63,3 +67,67 @@ CONFLICT_FORM: tuple[Column, ...] = (
     Column("applicant", "申报人身份证号", ("申报人身份证号码",), True, _id_text, sensitive=mask_id, text_format=True),
     Column("reason", "原因", ("回避原因",), False, _TEXT),
 )  # fmt: skip
+
+
+def expert_records(
+    rows: Iterable[Any], sheet: str, headers: Mapping[str, str], known: set[int]
+) -> tuple[dict[str, dict[str, Any]], list[CellError]]:
+    """The experts of the parsed rows (each with ``row`` and ``values``), by ID number, and the
+    errors of the rows: the blank form's example row, an ID number twice in the file, a 所属评委会
+    not among the year's committees (``known``)."""
+    errors: list[CellError] = []
+    seen: dict[str, int] = {}
+    experts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        values = row.values
+        identity = values.get("id_number")
+        if identity is None:
+            continue
+        number = identity.number
+        if number == ID_COLUMN.example:  # the blank form's example row (qzzc template experts)
+            errors.append(
+                CellError(
+                    sheet,
+                    row.row,
+                    headers["id_number"],
+                    mask_id(number),
+                    "这是空白模板中的示例行，请删除后再导入",
+                )
+            )
+            continue
+        if number in seen:
+            errors.append(
+                CellError(
+                    sheet,
+                    row.row,
+                    headers["id_number"],
+                    mask_id(number),
+                    f"身份证号与第 {seen[number]} 行重复，同一人在一个文件中只能有一行",
+                )
+            )
+            continue
+        seen[number] = row.row
+        unknown = [seq for seq in values.get("committees") or () if seq not in known]
+        if unknown:
+            errors.append(
+                CellError(
+                    sheet,
+                    row.row,
+                    headers["committees"],
+                    "、".join(map(str, unknown)),
+                    f"本年度计划中没有这个序号的评委会（序号 1–{max(known, default=0)}）",
+                )
+            )
+        experts[number] = {
+            "id_number": number,
+            "name": values.get("name"),
+            "unit": values.get("unit"),
+            "region": values.get("region"),
+            "specialties": list(values.get("specialties") or ()),
+            "title": values.get("title"),
+            "title_level": values.get("title_level"),
+            "phone": values.get("phone"),
+            "status": values.get("status") or "在库",
+            "committees": list(values.get("committees") or ()),
+        }
+    return experts, errors

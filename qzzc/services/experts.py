@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qzzc.core.expert_forms import EXPERT_FORM
-from qzzc.core.forms import ID_COLUMN
-from qzzc.core.privacy import mask_id, mask_phone
+from qzzc.core.expert_forms import EXPERT_FORM, expert_records
+from qzzc.core.privacy import mask_phone
 from qzzc.errors import CellError, first_errors
 from qzzc.services.base import Context, job, read_input
 from qzzc.sheets.reader import read_sheet
@@ -76,61 +75,8 @@ def import_experts(
     data = read_input(path)
     parsed = read_sheet(data, path.name, EXPERT_FORM, sheet)
     result = ImportResult(parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run)
-    errors = list(parsed.errors)
-    seen: dict[str, int] = {}
-    experts: dict[str, dict[str, Any]] = {}
-    for row in parsed.rows:
-        values = row.values
-        identity = values.get("id_number")
-        if identity is None:
-            continue
-        number = identity.number
-        if number == ID_COLUMN.example:  # the blank form's example row (qzzc template experts)
-            errors.append(
-                CellError(
-                    parsed.sheet,
-                    row.row,
-                    parsed.headers["id_number"],
-                    mask_id(number),
-                    "这是空白模板中的示例行，请删除后再导入",
-                )
-            )
-            continue
-        if number in seen:
-            errors.append(
-                CellError(
-                    parsed.sheet,
-                    row.row,
-                    parsed.headers["id_number"],
-                    mask_id(number),
-                    f"身份证号与第 {seen[number]} 行重复，同一人在一个文件中只能有一行",
-                )
-            )
-            continue
-        seen[number] = row.row
-        unknown = [seq for seq in values.get("committees") or () if seq not in known]
-        if unknown:
-            errors.append(
-                CellError(
-                    parsed.sheet,
-                    row.row,
-                    parsed.headers["committees"],
-                    "、".join(map(str, unknown)),
-                    f"本年度计划中没有这个序号的评委会（序号 1–{max(known, default=0)}）",
-                )
-            )
-        experts[number] = {
-            "id_number": number,
-            "name": values.get("name"),
-            "unit": values.get("unit"),
-            "region": values.get("region"),
-            "specialties": list(values.get("specialties") or ()),
-            "title": values.get("title"),
-            "title_level": values.get("title_level"),
-            "phone": values.get("phone"),
-            "status": values.get("status") or "在库",
-            "committees": list(values.get("committees") or ()),
-        }
+    experts, errors = expert_records(parsed.rows, parsed.sheet, parsed.headers, known)
+    errors = [*parsed.errors, *errors]
     result.without_committee = sum(not expert["committees"] for expert in experts.values())
     result.errors, result.errors_total = first_errors(
         sorted(errors, key=lambda error: error.row), parsed.errors_total - len(parsed.errors)
@@ -139,31 +85,36 @@ def import_experts(
         return result
     options = {"file": path.name, "sheet": parsed.sheet, "dry_run": dry_run}
     with job(ctx, "experts import", options, {path.name: data}, writes=["experts"]) as current:
-        session = current.session
-        existing = {e.id_number: e for e in session.execute(select(Expert)).scalars()}
-        for number, expert in experts.items():
-            digest = _data_hash(expert)
-            record = existing.get(number)
-            if record is None:
-                session.add(Expert(**expert, data_hash=digest, imported_at=current.at))
-                result.added += 1
-            elif record.data_hash != digest:
-                for key, value in expert.items():
-                    setattr(record, key, value)
-                record.data_hash, record.imported_at = digest, current.at
-                session.add(record)
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        current.summary = {
-            "rows": result.rows,
-            "added": result.added,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        }
+        _upsert(current, experts, result)
         if dry_run or not (result.added or result.updated):
             current.discard()
     return result
+
+
+def _upsert(current: Any, experts: dict[str, dict[str, Any]], result: ImportResult) -> None:
+    """Adds the new experts and updates the changed ones, counting each in ``result``."""
+    session = current.session
+    existing = {e.id_number: e for e in session.execute(select(Expert)).scalars()}
+    for number, expert in experts.items():
+        digest = _data_hash(expert)
+        record = existing.get(number)
+        if record is None:
+            session.add(Expert(**expert, data_hash=digest, imported_at=current.at))
+            result.added += 1
+        elif record.data_hash != digest:
+            for key, value in expert.items():
+                setattr(record, key, value)
+            record.data_hash, record.imported_at = digest, current.at
+            session.add(record)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    current.summary = {
+        "rows": result.rows,
+        "added": result.added,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
 
 
 @dataclass(frozen=True)
