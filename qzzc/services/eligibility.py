@@ -346,26 +346,8 @@ def settle(
     options = {"id_number": masked, "committee": committee, "verdict": verdict, "reason": reason}
     with job(ctx, "check settle", options, writes=["verdicts"]) as current:
         session = current.session
-        year = ctx.store.current_year(session)
-        if not looks_like_id(id_number):  # a name: the one applicant of that name (SPEC §13)
-            named = select(Applicant.id_number, Applicant.name).where(Applicant.year == year)
-            if committee is not None:
-                named = named.where(Applicant.committee_seq == committee)
-            where = f"第 {committee} 号评委会的申报人" if committee is not None else "本年度的申报人"
-            id_number = find_person(id_number, session.connection().execute(named).all(), where)
-            masked = mask_id(id_number)
-            options["id_number"] = masked
-        query = select(Applicant).where(Applicant.year == year, Applicant.id_number == id_number)
-        if committee is not None:
-            query = query.where(Applicant.committee_seq == committee)
-        applicants = session.scalars(query.order_by(Applicant.committee_seq)).all()
-        where = f"第 {committee} 号评委会" if committee is not None else "本年度"
-        if not applicants:
-            raise NotFound(f"{where}没有身份证号为 {masked} 的申报人")
-        if len(applicants) > 1:
-            seqs = "、".join(str(item.committee_seq) for item in applicants)
-            raise UsageError(f"身份证号 {masked} 在第 {seqs} 号评委会都有申报，请用 --committee 指定评委会")
-        applicant = applicants[0]
+        applicant = _applicant(session, ctx.store.current_year(session), id_number, committee)
+        masked = options["id_number"] = mask_id(applicant.id_number)
         record = session.scalars(
             select(VerdictRecord).where(VerdictRecord.applicant_id == applicant.id)
         ).first()
@@ -395,6 +377,29 @@ def settle(
             verdict=verdict,
             reason=reason,
         )
+
+
+def _applicant(session: Any, year: int, id_number: str, committee: int | None) -> Applicant:
+    """The one applicant of ``year`` (of ``committee``) with that ID number or unique name."""
+    masked = mask_id(id_number)
+    if not looks_like_id(id_number):  # a name: the one applicant of that name (SPEC §13)
+        named = select(Applicant.id_number, Applicant.name).where(Applicant.year == year)
+        if committee is not None:
+            named = named.where(Applicant.committee_seq == committee)
+        where = f"第 {committee} 号评委会的申报人" if committee is not None else "本年度的申报人"
+        id_number = find_person(id_number, session.connection().execute(named).all(), where)
+        masked = mask_id(id_number)
+    query = select(Applicant).where(Applicant.year == year, Applicant.id_number == id_number)
+    if committee is not None:
+        query = query.where(Applicant.committee_seq == committee)
+    applicants = session.scalars(query.order_by(Applicant.committee_seq)).all()
+    where = f"第 {committee} 号评委会" if committee is not None else "本年度"
+    if not applicants:
+        raise NotFound(f"{where}没有身份证号为 {masked} 的申报人")
+    if len(applicants) > 1:
+        seqs = "、".join(str(item.committee_seq) for item in applicants)
+        raise UsageError(f"身份证号 {masked} 在第 {seqs} 号评委会都有申报，请用 --committee 指定评委会")
+    return applicants[0]
 
 
 # -- for the other jobs -------------------------------------------------------------------

@@ -327,7 +327,7 @@ def test_revocation_in_every_format(year, tmp_path, suffix):
 def test_upheld_at_pre_review_after_the_vote_revokes_the_result(year):
     """An objection received during the 评前公示 but entered after the meeting voted (an office
     entering its paper records late): upheld, it revokes the result the meeting gave."""
-    from qzzc.services.objections import revoked_results
+    from qzzc.store.queries import revoked_results
     from qzzc.services.tally import meeting_minutes
 
     ctx, ids = year
