@@ -351,6 +351,19 @@ def verify(stored: StoredDraw) -> list[str]:
     return problems
 
 
+def unmet_quotas(
+    quotas: Iterable[Sequence[Any]], members: Sequence[Mapping[str, Any]]
+) -> list[tuple[str, int, int]]:
+    """The quotas (specialty, count) the seated ``members`` no longer meet after a replacement:
+    (specialty, count, how many now)."""
+    unmet = []
+    for specialty, count in quotas:
+        have = sum(specialty in (member.get("specialties") or ()) for member in members)
+        if have < count:
+            unmet.append((str(specialty), int(count), have))
+    return unmet
+
+
 # -- the seats after replacements ---------------------------------------------------------------
 
 

@@ -614,21 +614,9 @@ def replace_member(
                 at=current.at,
             )
         )
-        seats = {
-            seat.expert_id_number: seat
-            for seat in session.execute(select(Seat).where(Seat.draw_id == record.id)).scalars()
-        }
-        for who, role in ((id_number, "declined"), (incoming["id_number"], "member")):
-            seat = seats.get(who)
-            if seat is not None:
-                seat.role = role
-                session.add(seat)
+        _swap_seats(session, record, id_number, incoming["id_number"])
         members = [incoming if m["id_number"] == id_number else m for m in members]
-        unmet = []
-        for specialty, count in record.quotas or ():
-            have = sum(specialty in (m.get("specialties") or ()) for m in members)
-            if have < count:
-                unmet.append((str(specialty), int(count), have))
+        unmet = core.unmet_quotas(record.quotas or (), members)
         current.summary = {
             "meeting": meeting_id,
             "draw": record.number,
@@ -646,6 +634,19 @@ def replace_member(
             alternates_left=len(alternates) - 1,
             unmet_quotas=unmet,
         )
+
+
+def _swap_seats(session: Session, record: Draw, leaving: str, incoming: str) -> None:
+    """Marks the leaving member's seat declined and the incoming alternate's a member's."""
+    seats = {
+        seat.expert_id_number: seat
+        for seat in session.execute(select(Seat).where(Seat.draw_id == record.id)).scalars()
+    }
+    for who, role in ((leaving, "declined"), (incoming, "member")):
+        seat = seats.get(who)
+        if seat is not None:
+            seat.role = role
+            session.add(seat)
 
 
 def verify_file(path: Path) -> dict[str, Any]:

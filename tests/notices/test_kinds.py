@@ -34,11 +34,11 @@ TEMPLATE_KEYS = {
     "pre-review": {"office", "applicants", "period", "source"},
     "result": {
         "office", "meeting_date", "meeting_date_text", "applicants", "evaluated_count", "recommended_count",
-        "period", "source",
+        "period", "source", "revoked",
     },
     "filing-form": OFFICE_ETC | {
         "place", "members_drawn", "members_present", "members", "absent", "applicants", "passed",
-        "pass_rate", "period", "amended", "notes",
+        "pass_rate", "period", "amended", "notes", "objections",
     },
     "draw-record": OFFICE_ETC | {
         "place", "draw_number", "drawn_at", "operator", "algorithm", "seed", "seed_source",
