@@ -1,12 +1,23 @@
-"""Import speed: ``qzzc import`` of a 100,000-row applicant file against a bare python-calamine
-parse of the same file, in one run.
+"""Import speed and memory (SPEC §15): ``qzzc import`` of an applicant file against a bare parse of
+the same file, measured in the same run.
 
-Run: ``.venv/bin/python bench/import.py [ROWS]``. Prints both times and their ratio (target ≤ 1.5).
+Run: ``.venv/bin/python bench/import.py [ROWS] [--runs N] [--keep DIR] [--big ROWS]``. For each run,
+interleaved: a bare python-calamine parse of the xlsx file (open it, iterate its rows) and
+``qzzc import`` of it in a new process (a new store); the csv module's bare parse of the same rows
+as CSV and ``qzzc import`` of that. Prints each figure and the ratios (targets: xlsx ≤ 1.2, csv ≤ 5),
+and the peak memory of each import (the command's own peak plus that of its native reader child:
+an upper bound, as the two peaks need not coincide; target ≤ 1 GB). ``--big ROWS`` (0 to skip;
+default 500,000) adds one import of that many xlsx rows with ``QZZC_MAX_ROWS`` raised (target
+≤ 2 GB). ``--keep DIR`` keeps the generated files there and reuses them.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,67 +32,154 @@ HEADERS = (
     "人事档案所在单位", "劳动合同单位", "单位公示开始日期", "单位公示结束日期", "年度考核", "学术造假", "联系电话",
 )  # fmt: skip
 
+# Runs qzzc in this process and, at its exit, writes its own peak RSS and its children's (the
+# native reader) in KB to the file named by QZZC_BENCH_PEAK.
+PEAK = """
+import atexit, os, resource, runpy, sys
+def report():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(os.environ["QZZC_BENCH_PEAK"], "w") as out:
+        out.write(f"{own} {child}")
+atexit.register(report)
+sys.argv = ["qzzc", *sys.argv[1:]]
+runpy.run_module("qzzc", run_name="__main__")
+"""
 
-def make_file(path: Path, rows: int) -> None:
-    from openpyxl import Workbook
 
+def rows_of(count: int) -> list[list[object]]:
     rng = random.Random(2021)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("申报人员")
-    sheet.append(["衢州市2021年度职称申报人员汇总表"])
-    sheet.append(list(HEADERS))
-    for index in range(rows):
+    rows = []
+    for index in range(count):
         base = f"330802{1970 + index % 30}{1 + index % 12:02d}{1 + index % 28:02d}{index // 10_000 % 10}"
         base += f"{index % 1000:03d}"[:2]
         first17 = (base + f"{index:07d}")[:17]
         unit = f"衢州市某某设计院{index % 300}"
-        sheet.append([
+        rows.append([
             f"申报人{index}", first17 + check_digit(first17), unit, "企业", "市属", "市本级",
             rng.choice(["建筑设计", "建筑结构", "工程造价"]), rng.choice(["工程师", "助理工程师"]), "正常申报",
             "本科", "学士", 3 + index % 20, 40 + index % 40, 60 + index % 90, unit, unit, unit,
             "2021-09-28", "2021年10月9日", "合格", "否", f"138{index:08d}",
         ])  # fmt: skip
+    ids = [row[1] for row in rows]
+    assert len(ids) == len(set(ids)), "generated ID numbers repeat"
+    return rows
+
+
+def make_xlsx(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("申报人员")
+    sheet.append(["衢州市2021年度职称申报人员汇总表"])
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
     book.save(path)
 
 
-def unique_ids(path: Path) -> None:
-    """Makes sure the generated file has no repeated ID (a repeat would make the import refuse)."""
+def make_csv(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+
+
+def files(folder: Path, count: int, *, csv_too: bool = True) -> tuple[Path, Path | None]:
+    xlsx, text = folder / f"applicants{count}.xlsx", folder / f"applicants{count}.csv"
+    if not xlsx.exists() or (csv_too and not text.exists()):
+        rows = rows_of(count)
+        if not xlsx.exists():
+            make_xlsx(xlsx, rows)
+        if csv_too and not text.exists():
+            make_csv(text, rows)
+    return xlsx, text if csv_too else None
+
+
+def bare_xlsx(path: Path) -> tuple[float, int]:
     from python_calamine import CalamineWorkbook
 
-    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    ids = [row[1] for row in grid[2:]]
-    assert len(ids) == len(set(ids)), "generated ID numbers repeat"
+    start = time.perf_counter()
+    count = 0
+    for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
+        count += 1
+    return time.perf_counter() - start, count
 
 
-def main(rows: int = 100_000) -> None:
-    from python_calamine import CalamineWorkbook
+def bare_csv(path: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = 0
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        for _ in csv.reader(stream):
+            count += 1
+    return time.perf_counter() - start, count
 
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "applicants.xlsx"
-        make_file(data, rows)
-        unique_ids(data)
-        start = time.perf_counter()
-        grid = CalamineWorkbook.from_path(str(data)).get_sheet_by_index(0).to_python()
-        bare = time.perf_counter() - start
-        db = Path(folder) / "bench.db"
-        qzzc = [sys.executable, "-m", "qzzc", "--db", str(db)]
-        subprocess.run([*qzzc, "init"], check=True, capture_output=True)
-        start = time.perf_counter()
-        done = subprocess.run(
-            [*qzzc, "import", str(data), "--committee", "3"], capture_output=True, text=True
-        )
-        full = time.perf_counter() - start
-        if done.returncode != 0:
-            sys.exit(done.stderr[:2000])
-        start = time.perf_counter()
-        subprocess.run([*qzzc, "import", str(data), "--committee", "3"], check=True, capture_output=True)
-        again = time.perf_counter() - start
-    print(f"rows: {len(grid) - 2:,}")
-    print(f"bare python-calamine parse: {bare:6.2f} s")
-    print(f"qzzc import (new store):    {full:6.2f} s   ratio {full / bare:.2f} (target ≤ 1.50)")
-    print(f"qzzc import (same again):   {again:6.2f} s   ratio {again / bare:.2f}")
-    print(done.stdout.strip())
+
+def imported(path: Path, folder: Path, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(seconds, peak GB, the command's output) of ``qzzc import`` of ``path`` into a new store."""
+    db = folder / "bench.db"
+    for stale in folder.glob("bench.db*"):
+        stale.unlink()
+    peak_file = folder / "peak.txt"
+    env = {**os.environ, **(env or {}), "QZZC_BENCH_PEAK": str(peak_file)}
+    qzzc = [sys.executable, "-c", PEAK, "--db", str(db)]
+    subprocess.run([*qzzc, "init"], check=True, capture_output=True, env=env)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*qzzc, "import", str(path), "--committee", "3"], capture_output=True, text=True, env=env
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(done.stderr[:2000] or done.stdout[:2000])
+    own, child = (int(part) for part in peak_file.read_text().split())
+    return seconds, (own + child) / (1 << 20), done.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rows", nargs="?", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--big", type=int, default=500_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        xlsx, text = files(folder, args.rows)
+        assert text is not None
+        work = Path(scratch)
+        figures: dict[str, list[float]] = {}
+        for run in range(1, args.runs + 1):
+            bare_x, count = bare_xlsx(xlsx)
+            full_x, peak_x, said = imported(xlsx, work)
+            bare_c, _ = bare_csv(text)
+            full_c, peak_c, _ = imported(text, work)
+            line = {
+                "xlsx ratio": full_x / bare_x,
+                "csv ratio": full_c / bare_c,
+                "peak GB (xlsx)": peak_x,
+                "peak GB (csv)": peak_c,
+            }
+            for name, value in line.items():
+                figures.setdefault(name, []).append(value)
+            print(
+                f"run {run}: {count - 2:,} rows · xlsx bare {bare_x:.2f} s, import {full_x:.2f} s, "
+                f"ratio {full_x / bare_x:.2f} (≤ 1.2) · csv bare {bare_c:.2f} s, import {full_c:.2f} s, "
+                f"ratio {full_c / bare_c:.2f} (≤ 5) · peak {peak_x:.2f} / {peak_c:.2f} GB (≤ 1)",
+                flush=True,
+            )
+        print(said)
+        print("medians: " + " · ".join(f"{name} {statistics.median(v):.2f}" for name, v in figures.items()))
+        if args.big:
+            big, _ = files(folder, args.big, csv_too=False)
+            bare_b, _ = bare_xlsx(big)
+            env = {"QZZC_MAX_ROWS": str(args.big + 10)}
+            full_b, peak_b, _ = imported(big, work, env)
+            print(
+                f"{args.big:,} rows xlsx: bare {bare_b:.2f} s, import {full_b:.2f} s, "
+                f"ratio {full_b / bare_b:.2f} · peak {peak_b:.2f} GB (≤ 2)"
+            )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main()

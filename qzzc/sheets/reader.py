@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, zip_longest
 from typing import Any, NamedTuple
 
 from qzzc.core.cells import CellInvalid, is_blank, parse_text
@@ -432,75 +433,148 @@ def parse_grid(
     choose_sheet: bool = True,
 ) -> SheetRows:
     """Returns the parsed rows of a grid whose header row is found among its first rows; of the
-    bad cells, the first ``MAX_LISTED_ERRORS`` (by row, then column) and their count.
+    bad cells, the first ``MAX_LISTED_ERRORS`` (by row, then column) and their count. The rows
+    are those of ``parse_columns``, each a dict with every key of ``columns``."""
+    parsed = parse_columns(grid, columns, progress=progress, choose_sheet=choose_sheet)
+    result = SheetRows(
+        parsed.sheet,
+        parsed.headers,
+        errors=parsed.errors,
+        ignored=parsed.ignored,
+        errors_total=parsed.errors_total,
+    )
+    # Columns the sheet lacks first, then the sheet's, as the rows' dicts always had them.
+    names = [*(key for key in parsed.values if key not in parsed.headers), *parsed.headers]
+    values = [parsed.values[name] for name in names]
+    result.rows = [
+        ParsedRow(number, dict(zip(names, cells, strict=True)))
+        for number, cells in zip(
+            parsed.numbers, zip(*values, strict=True) if names else [()] * len(parsed.numbers), strict=True
+        )
+    ]
+    return result
 
-    Works column by column, and parses each distinct value of a column once: units, choices,
-    dates and hours repeat down a sheet, so a 100,000-row file costs far fewer parser calls.
-    """
+
+@dataclass
+class SheetColumns:
+    """A sheet's data rows as columns: ``numbers`` the rows' Excel row (CSV line) numbers, and
+    ``values`` each column's parsed values in row order (``None`` where a cell is bad or blank),
+    for every key of the form, in its order (a column the sheet lacks is all ``None``)."""
+
+    sheet: str
+    headers: dict[str, str]  # key → header as the file writes it, for the sheet's columns
+    numbers: list[int]
+    values: dict[str, list[Any]]
+    errors: list[CellError] = field(default_factory=list)  # the first MAX_LISTED_ERRORS bad cells
+    ignored: list[str] = field(default_factory=list)
+    errors_total: int = 0  # every bad cell, listed or not
+
+
+def read_columns(
+    data: bytes,
+    filename: str,
+    columns: Sequence[Column],
+    sheet: str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
+) -> SheetColumns:
+    """As ``read_sheet``, the rows as columns (``SheetColumns``): no dict per row. The raw cells
+    are let go as soon as they are parsed."""
+    grid = load_grid(data, filename, sheet)
+    return parse_columns(grid, columns, progress=progress, choose_sheet=choose_sheet, consume=True)
+
+
+def parse_columns(
+    grid: Grid,
+    columns: Sequence[Column],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
+    consume: bool = False,
+) -> SheetColumns:
+    """Parses a grid column by column: each distinct value of a column once (units, choices,
+    dates and hours repeat down a sheet), through the parser's whole-column fast path where it
+    has one (``parse.many``), then a lookup per cell; messages are built for the bad cells only.
+    ``consume`` empties ``grid.rows`` once they are transposed, so that the raw cells can go.
+
+    Raises ``SheetError`` for an empty sheet and one without a header row (``read_sheet``)."""
     rows, sheet = grid.rows, visible(grid.sheet)
     if not any(not is_blank(cell) for row in rows for cell in row):
         raise SheetError(f"{_place(grid)}是空的")
     header_index, mapping, ignored = _find_header(grid, columns, choose_sheet)
-    result = SheetRows(
-        sheet=sheet,
-        headers={
-            column.key: visible(parse_text(rows[header_index][position]))
-            for position, column in mapping.items()
-        },
-        ignored=ignored,
-    )
+    headers = {
+        column.key: visible(parse_text(rows[header_index][position])) for position, column in mapping.items()
+    }
     first = header_index + 2  # the Excel row number of the first data row
-    body = [
-        (first + offset, row)
-        for offset, row in enumerate(rows[header_index + 1 :])
-        if not all(is_blank(cell) for cell in row)
-    ]
-    numbers = [number for number, _ in body]
-    width = max(mapping, default=-1) + 1
-    # One transposition in C instead of a Python loop per column; short (CSV) rows are padded.
-    cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in body]
-    transposed = list(zip(*cells, strict=False)) if cells else [()] * width
-    errors: list[tuple[int, int, CellError]] = []
-    total = 0
-    parsed_columns: list[list[Any]] = []
-    keys: list[str] = []
+    body = rows[header_index + 1 :]
+    # One transposition in C: every column, short (CSV) rows padded with None.
+    transposed = list(zip_longest(*body)) if body else []
+    count = len(body)
+    del body
+    if consume:
+        rows.clear()
+    width = len(transposed)
+    blank_column = (None,) * count
+    # Each mapped column's keys (raw values; booleans apart), and what each distinct key parses to.
+    parsed_keys: list[tuple[Column, Sequence[Any], list[Any], dict[Any, Any], bool]] = []
     for done, (position, column) in enumerate(mapping.items()):
         if progress is not None:
             progress(done, len(mapping))
-        values, bad = _parse_column(
-            transposed[position], numbers, column, sheet, result.headers[column.key], done, errors
+        raws = transposed[position] if position < width else blank_column
+        keys, outcome, faulty = _column_outcome(raws, column)
+        parsed_keys.append((column, raws, keys, outcome, faulty))
+    # A blank row has every cell blank: one of the required columns' blanks, then looked at whole.
+    required = [item for item in parsed_keys if item[0].required]
+    if required:
+        _, _, keys, _, _ = required[0]
+        blanks = {key for key in set(keys) if is_blank(key)}
+        candidates = [index for index, key in enumerate(keys) if key in blanks] if blanks else []
+    else:
+        candidates = range(count)
+    blank = [index for index in candidates if all(is_blank(cells[index]) for cells in transposed)]
+    numbers = list(range(first, first + count))
+    if blank:
+        keep = [True] * count
+        for index in blank:
+            keep[index] = False
+        numbers = list(compress(numbers, keep))
+        parsed_keys = [
+            (column, list(compress(raws, keep)), list(compress(keys, keep)), outcome, faulty)
+            for column, raws, keys, outcome, faulty in parsed_keys
+        ]
+    del transposed
+    errors: list[tuple[int, int, CellError]] = []
+    total = 0
+    values: dict[str, list[Any]] = {}
+    parsed_by_key: dict[str, list[Any]] = {}
+    for order, (column, raws, keys, outcome, faulty) in enumerate(parsed_keys):
+        parsed, bad = _column_values(
+            raws, keys, outcome, faulty, numbers, column, sheet, headers[column.key], order, errors
         )
-        parsed_columns.append(values)
+        parsed_by_key[column.key] = parsed
         total += bad
-        keys.append(column.key)
-    # Columns the sheet lacks are None; every row dict has every key, in the form's order.
-    absent = tuple(column.key for column in columns if column.key not in result.headers)
-    names, blanks = (*absent, *keys), (None,) * len(absent)
-    result.rows = [
-        ParsedRow(number, dict(zip(names, (*blanks, *values), strict=True)))
-        for number, values in zip(
-            numbers, zip(*parsed_columns, strict=True) if keys else [()] * len(numbers), strict=True
-        )
-    ]
+    del parsed_keys
+    for column in columns:
+        values[column.key] = parsed_by_key.pop(column.key, None) or [None] * len(numbers)
     errors.sort(key=lambda item: (item[0], item[1]))
-    result.errors = [error for _, _, error in errors[:MAX_LISTED_ERRORS]]
-    result.errors_total = total
     if progress is not None:
         progress(len(mapping), len(mapping))
-    return result
+    return SheetColumns(
+        sheet,
+        headers,
+        numbers,
+        values,
+        errors=[error for _, _, error in errors[:MAX_LISTED_ERRORS]],
+        ignored=ignored,
+        errors_total=total,
+    )
 
 
-def _parse_column(
-    raws: Sequence[Any],
-    numbers: list[int],
-    column: Column,
-    sheet: str,
-    header: str,
-    order: int,
-    errors: list[tuple[int, int, CellError]],
-) -> tuple[list[Any], int]:
-    """Parses one column: each distinct raw value once, then a lookup per cell. Returns the
-    values and the number of bad cells; appends the first ``MAX_LISTED_ERRORS`` of them to ``errors``."""
+def _column_outcome(raws: Sequence[Any], column: Column) -> tuple[Sequence[Any], dict[Any, Any], bool]:
+    """A column's keys (its raw values; a boolean cell as ``(bool, value)``), what each distinct
+    key parses to (a value, ``_BLANK`` for a blank required cell, ``_Refused``), and whether any
+    is ``_BLANK`` or ``_Refused``."""
     parse = column.parse or parse_text
     # True and 1 (and 1.0) are equal keys in a dict, so boolean cells, where there are any, get
     # keys of their own.
@@ -510,19 +584,47 @@ def _parse_column(
     distinct = set(keys)
     outcome: dict[Any, Any] = _hidden_cells(distinct)
     faulty = bool(outcome)
+    blank: Any = _BLANK if column.required else None
+    pending = []
     for key in distinct:
         if key in outcome:
             continue
-        raw = key[1] if key.__class__ is tuple else key
-        if raw is None or (raw.__class__ is str and not raw.strip()):
-            value: Any = _BLANK if column.required else None
+        if key is None or (key.__class__ is str and not key.strip()):
+            outcome[key] = blank
+            faulty = faulty or column.required
         else:
-            try:
-                value = parse(raw)
-            except CellInvalid as error:
-                value = _Refused(error.message)
-        outcome[key] = value
-        faulty = faulty or value is _BLANK or value.__class__ is _Refused
+            pending.append(key)
+    many = getattr(parse, "many", None)
+    if many is not None and pending:
+        # The fast path gives the values it is sure of; every other key goes through ``parse``.
+        known = many([key for key in pending if key.__class__ is not tuple])
+        if known:
+            outcome.update(known)
+            pending = [key for key in pending if key not in known]
+    for key in pending:
+        raw = key[1] if key.__class__ is tuple else key
+        try:
+            outcome[key] = parse(raw)
+        except CellInvalid as error:
+            outcome[key] = _Refused(error.message)
+            faulty = True
+    return keys, outcome, faulty
+
+
+def _column_values(
+    raws: Sequence[Any],
+    keys: Sequence[Any],
+    outcome: dict[Any, Any],
+    faulty: bool,
+    numbers: list[int],
+    column: Column,
+    sheet: str,
+    header: str,
+    order: int,
+    errors: list[tuple[int, int, CellError]],
+) -> tuple[list[Any], int]:
+    """A column's values, a lookup per cell, and the number of bad cells; appends the first
+    ``MAX_LISTED_ERRORS`` of them to ``errors``."""
     parsed = list(map(outcome.__getitem__, keys))
     bad = 0
     if faulty:
