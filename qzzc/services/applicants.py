@@ -274,7 +274,7 @@ class _Batch:
         columns["application_type"] = [kind or "正常申报" for kind in values["application_type"]]
         columns["gender"] = [identity.gender for identity in identities]
         columns["birth_date"] = [identity.birth_date for identity in identities]
-        hashes = list(map(_tuple_hash, zip(*(columns[name] for name in (*FIELDS, *DERIVED)), strict=True)))
+        hashes = _column_hashes([columns[name] for name in (*FIELDS, *DERIVED)])
         columns["data_hash"] = hashes
         columns["source_row"] = parsed.numbers
         return cls(columns, id_numbers, hashes, year, committee_seq, source)
@@ -307,6 +307,30 @@ def data_hash(values: dict[str, Any]) -> str:
 def _tuple_hash(values: tuple[Any, ...]) -> str:
     """``data_hash`` of the values of ``FIELDS`` and ``DERIVED``, in that order."""
     return hashlib.blake2b(repr(values).encode(), digest_size=32).hexdigest()
+
+
+_SAME_REPR = {str, int, bool, dt.date}
+
+
+def _column_hashes(columns: list[list[Any]]) -> list[str]:
+    """``data_hash`` of each row of ``columns`` (those of ``FIELDS`` and ``DERIVED``, in order),
+    with ``repr`` taken once per distinct value of a column: a tuple's ``repr`` is its items'
+    joined by ``", "`` in parentheses, so each row's text is one C ``join`` of its items' texts."""
+    texts = []
+    for values in columns:
+        distinct = set(values)
+        # Equal values of one of these types have one repr (not so 1 and True, 0.0 and -0.0).
+        kinds = set(map(type, distinct)) - {type(None)}
+        if len(distinct) * 4 < len(values) and len(kinds) <= 1 and kinds <= _SAME_REPR:
+            known = {value: repr(value) for value in distinct}
+            texts.append(map(known.__getitem__, values))
+        else:
+            texts.append(map(repr, values))
+    blake2b = hashlib.blake2b
+    return [
+        blake2b(f"({text})".encode(), digest_size=32).hexdigest()
+        for text in map(", ".join, zip(*texts, strict=True))
+    ]
 
 
 def _existing(session: Session, year: int, committee_seq: int) -> dict[str, tuple[int, str]]:

@@ -16,7 +16,8 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, zip_longest
+from itertools import compress, islice, zip_longest
+from operator import not_
 from typing import Any, NamedTuple
 
 from qzzc.core.cells import CellInvalid, is_blank, parse_text
@@ -353,13 +354,37 @@ def _decode(data: bytes, filename: str) -> tuple[str, str]:
 
 
 def _csv_rows(text: str, filename: str) -> list[list[Any]]:
-    """The rows of a CSV text, refused as soon as they pass the limits."""
+    """The rows of a CSV text, refused as soon as they pass the limits: read a block of rows at a
+    time, each block's width and filled rows counted in C; a block past a limit is read again row
+    by row (``_csv_refusal``) for the exact line to name."""
     limit, rows, filled = max_rows(), [], 0
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
+        while block := list(islice(reader, _CSV_BLOCK)):
+            filled += sum(map(any, block))
+            if filled > limit or (max(map(len, block)) > MAX_COLUMNS and any(map(_too_wide, block))):
+                _csv_refusal(text, filename, limit)
+            rows.extend(block)
+    except csv.Error:
+        _csv_refusal(text, filename, limit)  # for the line of the error
+        raise
+    return rows
+
+
+_CSV_BLOCK = 10_000  # rows
+
+
+def _too_wide(row: list[str]) -> bool:
+    return len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:])
+
+
+def _csv_refusal(text: str, filename: str, limit: int) -> None:
+    """Reads a CSV text row by row, and raises ``SheetError`` at the first row past a limit or
+    that cannot be read."""
+    reader, filled = csv.reader(io.StringIO(text, newline="")), 0
+    try:
         for row in reader:
-            rows.append(row)
-            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+            if _too_wide(row):
                 raise SheetError(
                     f"{filename} 第 {reader.line_num} 行有 {len(row):,} 列，超过 {MAX_COLUMNS} 列的上限，"
                     "未读取。请删除表格右侧多余的列"
@@ -373,7 +398,6 @@ def _csv_rows(text: str, filename: str) -> list[list[Any]]:
                     )
     except csv.Error:
         raise SheetError(f"{filename} 不是有效的 CSV 文件（第 {reader.line_num} 行无法解析）") from None
-    return rows
 
 
 def _place(grid: Grid) -> str:
@@ -548,7 +572,9 @@ def parse_columns(
     total = 0
     values: dict[str, list[Any]] = {}
     parsed_by_key: dict[str, list[Any]] = {}
-    for order, (column, raws, keys, outcome, faulty) in enumerate(parsed_keys):
+    for order, item in enumerate(parsed_keys):
+        column, raws, keys, outcome, faulty = item
+        parsed_keys[order] = None  # type: ignore[call-overload]  # its raw cells can go once parsed
         parsed, bad = _column_values(
             raws, keys, outcome, faulty, numbers, column, sheet, headers[column.key], order, errors
         )
@@ -582,25 +608,31 @@ def _column_outcome(raws: Sequence[Any], column: Column) -> tuple[Sequence[Any],
     if bool in set(map(type, raws)):
         keys = [(bool, raw) if raw.__class__ is bool else raw for raw in raws]
     distinct = set(keys)
-    outcome: dict[Any, Any] = _hidden_cells(distinct)
+    texts = [key for key in distinct if key.__class__ is str]
+    # The column's texts joined, for tests in C over all of them: printable text holds no hidden
+    # character (each is a control or format character) and no whitespace but the space.
+    joined = "|".join(texts)
+    outcome: dict[Any, Any] = {} if joined.isprintable() else _hidden_cells(distinct)
     faulty = bool(outcome)
-    blank: Any = _BLANK if column.required else None
-    pending = []
-    for key in distinct:
-        if key in outcome:
-            continue
-        if key is None or (key.__class__ is str and not key.strip()):
-            outcome[key] = blank
-            faulty = faulty or column.required
-        else:
-            pending.append(key)
+    pending = distinct.difference(outcome) if outcome else distinct
+    # Blank keys: None and the texts that strip to nothing ("" alone, where there is no whitespace).
+    if _WHITESPACE.search(joined) is None:
+        blanks: list[Any] = [""] if "" in pending else []
+    else:
+        blanks = [text for text in compress(texts, map(not_, map(str.strip, texts))) if text in pending]
+    if None in pending:
+        blanks.append(None)
+    if blanks:
+        outcome.update(dict.fromkeys(blanks, _BLANK if column.required else None))
+        faulty = faulty or column.required
+        pending = pending.difference(blanks)
     many = getattr(parse, "many", None)
     if many is not None and pending:
         # The fast path gives the values it is sure of; every other key goes through ``parse``.
-        known = many([key for key in pending if key.__class__ is not tuple])
+        known = many(texts if len(pending) == len(distinct) else [text for text in texts if text in pending])
         if known:
             outcome.update(known)
-            pending = [key for key in pending if key not in known]
+            pending = pending.difference(known)
     for key in pending:
         raw = key[1] if key.__class__ is tuple else key
         try:
@@ -653,6 +685,7 @@ _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u180e\u200b-\u200d\u2060-\u2064\ufeff"
 _HIDDEN = re.compile(f"[{_CONTROL}{_BIDI}{_ZERO_WIDTH}]")
+_WHITESPACE = re.compile(r"\s")
 _KINDS = (
     (re.compile(f"[{_CONTROL}]"), "控制字符"),
     (re.compile(f"[{_BIDI}]"), "改变文字显示方向的不可见字符"),

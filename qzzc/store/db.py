@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -367,13 +368,16 @@ def insert_columns(connection: Connection, table: Table, columns: dict[str, Iter
             else:
                 values = map(_iso, values)
         converted.append(values)
-    rows = list(zip(*converted, strict=False))  # repeat() columns are endless
-    if not rows:
-        return
     marker = "?" if sqlite else "%s"
     names = ", ".join(f'"{name}"' for name in columns)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'
-    connection.exec_driver_sql(sql, rows)
+    rows = zip(*converted, strict=False)  # repeat() columns are endless
+    # The driver's tuples a block at a time, so that 500,000 of them are never held at once.
+    while block := list(islice(rows, INSERT_BLOCK)):
+        connection.exec_driver_sql(sql, block)
+
+
+INSERT_BLOCK = 50_000  # rows per executemany of insert_columns
 
 
 def _converted(row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
