@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import random
 import statistics
@@ -51,9 +52,8 @@ def rows_of(count: int) -> list[list[object]]:
     rng = random.Random(2021)
     rows = []
     for index in range(count):
-        base = f"330802{1970 + index % 30}{1 + index % 12:02d}{1 + index % 28:02d}{index // 10_000 % 10}"
-        base += f"{index % 1000:03d}"[:2]
-        first17 = (base + f"{index:07d}")[:17]
+        born = dt.date(1965, 1, 1) + dt.timedelta(days=index % 9000)  # unique up to 9,000,000 rows
+        first17 = f"330802{born:%Y%m%d}{index // 9000 % 1000:03d}"
         unit = f"衢州市某某设计院{index % 300}"
         rows.append([
             f"申报人{index}", first17 + check_digit(first17), unit, "企业", "市属", "市本级",

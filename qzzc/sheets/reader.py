@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, islice, zip_longest
 from operator import not_
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from qzzc.core.cells import CellInvalid, is_blank, parse_text
@@ -122,7 +123,53 @@ def load_grid(data: bytes, filename: str, sheet: str | None = None) -> Grid:
         if lower.endswith(_SPREADSHEET_SUFFIXES):
             raise SheetError(f"{filename} 不是有效的 Excel 工作簿（文件已损坏或并非表格文件）")
         raise SheetError(f"{filename} 不是可读取的表格文件：请提供 .xlsx、.xls 或 .csv 文件")
+    started = _STARTED.pop((filename, sheet), None)
+    if started is not None and started.data == data:
+        return started.grid()
     return _workbook_grid(data, filename, sheet)
+
+
+class _Started:
+    """A workbook's native parse started ahead (``start_reading``), in a thread that waits on its
+    child process."""
+
+    def __init__(self, data: bytes, filename: str, sheet: str | None) -> None:
+        import threading
+
+        self.data = data
+        self._result: Grid | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(filename, sheet), daemon=True)
+        self._thread.start()
+
+    def _run(self, filename: str, sheet: str | None) -> None:
+        try:
+            self._result = _workbook_grid(self.data, filename, sheet)
+        except BaseException as error:  # given to the reader that takes the grid
+            self._error = error
+
+    def grid(self) -> Grid:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+_STARTED: dict[tuple[str, str | None], _Started] = {}
+
+
+def start_reading(path: Path, sheet: str | None = None) -> None:
+    """Starts the native parse of the workbook at ``path`` now, in its child process, for the
+    ``load_grid`` of the same file's bytes and sheet to take up: the command imports its modules
+    and opens the store meanwhile, on the other core. Does nothing for a file that cannot be read
+    or is not a workbook (``load_grid`` then says why)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    if data.startswith(_ZIP) and not path.name.lower().endswith((".csv", ".txt")):
+        _STARTED[(path.name, sheet)] = _Started(data, path.name, sheet)
 
 
 def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
