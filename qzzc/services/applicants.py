@@ -125,6 +125,7 @@ def import_applicants(
                 "updated": result.updated,
                 "unchanged": result.unchanged,
             }
+            del batch, existing  # before the job hashes the table: its rows' texts take as much again
     return result
 
 

@@ -411,7 +411,11 @@ def _csv_rows(text: str, filename: str) -> list[list[Any]]:
             filled += sum(map(any, block))
             if filled > limit or (max(map(len, block)) > MAX_COLUMNS and any(map(_too_wide, block))):
                 _csv_refusal(text, filename, limit)
-            rows.extend(block)
+            # Equal cells of a block as one object (every cell is a text): a third of the memory,
+            # and each distinct text hashed once when the columns are parsed.
+            seen: dict[str, str] = {}
+            same = seen.setdefault
+            rows.extend([list(map(same, row, row)) for row in block])
     except csv.Error:
         _csv_refusal(text, filename, limit)  # for the line of the error
         raise
