@@ -222,10 +222,11 @@ def _check_columns(
     identities = [identity for identity in values["id_number"] if identity is not None]
     # age_problem looks at the birth date only: once per distinct one.
     born = {identity.birth_date: identity for identity in identities}
+    numbers_seen = {identity.number for identity in identities}
     if (
-        any(age_problem(identity, year) is not None for identity in born.values())
-        or len({identity.number for identity in identities}) < len(identities)
-        or any(identity.number == ID_COLUMN.example for identity in identities)
+        len(numbers_seen) < len(identities)
+        or ID_COLUMN.example in numbers_seen
+        or any(age_problem(identity, year) is not None for identity in born.values())
     ):
         errors.extend(_id_errors(parsed, year))
     return errors
