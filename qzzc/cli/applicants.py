@@ -29,6 +29,10 @@ def import_(
     json: JsonOption = False,
 ) -> None:
     """导入单位报送的申报人员表：逐格检查，有任何错误则全部列出且不写入；重复导入按身份证号更新。"""
+    from qzzc.sheets.reader import start_reading
+
+    # The workbook's parse (a child process) runs while the services and SQLAlchemy are imported.
+    start_reading(file, sheet)
     from qzzc.errors import BadInput
     from qzzc.services.applicants import import_applicants
 

@@ -69,7 +69,7 @@ _TEXT = text_parser(200)
 _NAME = text_parser(50)
 
 ID_COLUMN = Column(
-    "id_number", "身份证号", ("身份证号码", "公民身份号码", "身份证"), True, lambda value: parse_id_number(value),
+    "id_number", "身份证号", ("身份证号码", "公民身份号码", "身份证"), True, parse_id_number,
     sensitive=mask_id, example="330802199507152315", text_format=True,
 )  # fmt: skip
 PHONE_COLUMN = Column(

@@ -67,6 +67,38 @@ def parse_id_number(value: object) -> IdNumber:
     return IdNumber(number=text, birth_date=birth, gender="男" if int(text[16]) % 2 else "女")
 
 
+def _ids_as_typed(values: list[object]) -> dict[object, IdNumber]:
+    """``parse_id_number``'s whole-column fast path, for the reader (``qzzc.sheets.reader``): the
+    ID of each text of ``values`` that is typed right and valid; every other value is left out,
+    for ``parse_id_number`` to say why. The check digit via ``int(first17, 13)``: 13 ≡ 2 (mod 11),
+    so its value times 2 is the weighted sum of GB 11643 modulo 11."""
+    found: dict[object, IdNumber] = {}
+    births: dict[str, dt.date | None] = {}
+    well_formed = _WELL_FORMED.fullmatch
+    for value in values:
+        if value.__class__ is not str or not well_formed(value):  # type: ignore[arg-type]
+            continue
+        text: str = value  # type: ignore[assignment]
+        if text[:2] not in PROVINCES or _CHECK[int(text[:17], 13) * 2 % 11] != text[17]:
+            continue
+        part = text[6:14]
+        birth = births.get(part, False)
+        if birth is False:
+            try:
+                birth = dt.date(int(part[:4]), int(part[4:6]), int(part[6:]))
+            except ValueError:
+                birth = None
+            if birth is not None and birth.year < 1900:
+                birth = None
+            births[part] = birth
+        if birth is not None:
+            found[value] = IdNumber(text, birth, "男" if int(text[16]) % 2 else "女")
+    return found
+
+
+parse_id_number.many = _ids_as_typed  # type: ignore[attr-defined]
+
+
 def _well_formed(value: object) -> str:
     """Returns a cell as 17 digits and a digit or ``X``, or raises ``CellInvalid`` saying why not."""
     if isinstance(value, bool):

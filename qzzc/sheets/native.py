@@ -99,11 +99,17 @@ def main(argv: list[str]) -> int:
         out.flush()  # before the sheet's parse, which may abort the process
         rows = sheet_rows(workbook, filename, name, max_rows, max_columns)
         chunk: list[list[Any]] = []
+        # Equal texts of a chunk as one object (texts only: True, 1 and 1.0 are equal keys): marshal then writes the repeats as references, and
+        # the parent gets them shared (units, choices and dates repeat down a sheet), which saves
+        # it most of the memory of the raw cells and the time of making them.
+        seen: dict[Any, Any] = {}
+        same = seen.setdefault
         for row in rows:
-            chunk.append(row)
+            chunk.append([same(cell, cell) if cell.__class__ is str else cell for cell in row])
             if len(chunk) == CHUNK_ROWS:
                 write_frame(out, *_rows_payload(chunk))
                 chunk = []
+                seen.clear()
         if chunk:
             write_frame(out, *_rows_payload(chunk))
     except SheetError as error:

@@ -16,6 +16,9 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, islice, zip_longest
+from operator import not_
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from qzzc.core.cells import CellInvalid, is_blank, parse_text
@@ -120,7 +123,53 @@ def load_grid(data: bytes, filename: str, sheet: str | None = None) -> Grid:
         if lower.endswith(_SPREADSHEET_SUFFIXES):
             raise SheetError(f"{filename} 不是有效的 Excel 工作簿（文件已损坏或并非表格文件）")
         raise SheetError(f"{filename} 不是可读取的表格文件：请提供 .xlsx、.xls 或 .csv 文件")
+    started = _STARTED.pop((filename, sheet), None)
+    if started is not None and started.data == data:
+        return started.grid()
     return _workbook_grid(data, filename, sheet)
+
+
+class _Started:
+    """A workbook's native parse started ahead (``start_reading``), in a thread that waits on its
+    child process."""
+
+    def __init__(self, data: bytes, filename: str, sheet: str | None) -> None:
+        import threading
+
+        self.data = data
+        self._result: Grid | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(filename, sheet), daemon=True)
+        self._thread.start()
+
+    def _run(self, filename: str, sheet: str | None) -> None:
+        try:
+            self._result = _workbook_grid(self.data, filename, sheet)
+        except BaseException as error:  # given to the reader that takes the grid
+            self._error = error
+
+    def grid(self) -> Grid:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+_STARTED: dict[tuple[str, str | None], _Started] = {}
+
+
+def start_reading(path: Path, sheet: str | None = None) -> None:
+    """Starts the native parse of the workbook at ``path`` now, in its child process, for the
+    ``load_grid`` of the same file's bytes and sheet to take up: the command imports its modules
+    and opens the store meanwhile, on the other core. Does nothing for a file that cannot be read
+    or is not a workbook (``load_grid`` then says why)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    if data.startswith(_ZIP) and not path.name.lower().endswith((".csv", ".txt")):
+        _STARTED[(path.name, sheet)] = _Started(data, path.name, sheet)
 
 
 def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
@@ -352,13 +401,41 @@ def _decode(data: bytes, filename: str) -> tuple[str, str]:
 
 
 def _csv_rows(text: str, filename: str) -> list[list[Any]]:
-    """The rows of a CSV text, refused as soon as they pass the limits."""
+    """The rows of a CSV text, refused as soon as they pass the limits: read a block of rows at a
+    time, each block's width and filled rows counted in C; a block past a limit is read again row
+    by row (``_csv_refusal``) for the exact line to name."""
     limit, rows, filled = max_rows(), [], 0
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
+        while block := list(islice(reader, _CSV_BLOCK)):
+            filled += sum(map(any, block))
+            if filled > limit or (max(map(len, block)) > MAX_COLUMNS and any(map(_too_wide, block))):
+                _csv_refusal(text, filename, limit)
+            # Equal cells of a block as one object (every cell is a text): a third of the memory,
+            # and each distinct text hashed once when the columns are parsed.
+            seen: dict[str, str] = {}
+            same = seen.setdefault
+            rows.extend([list(map(same, row, row)) for row in block])
+    except csv.Error:
+        _csv_refusal(text, filename, limit)  # for the line of the error
+        raise
+    return rows
+
+
+_CSV_BLOCK = 10_000  # rows
+
+
+def _too_wide(row: list[str]) -> bool:
+    return len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:])
+
+
+def _csv_refusal(text: str, filename: str, limit: int) -> None:
+    """Reads a CSV text row by row, and raises ``SheetError`` at the first row past a limit or
+    that cannot be read."""
+    reader, filled = csv.reader(io.StringIO(text, newline="")), 0
+    try:
         for row in reader:
-            rows.append(row)
-            if len(row) > MAX_COLUMNS and any(cell.strip() for cell in row[MAX_COLUMNS:]):
+            if _too_wide(row):
                 raise SheetError(
                     f"{filename} 第 {reader.line_num} 行有 {len(row):,} 列，超过 {MAX_COLUMNS} 列的上限，"
                     "未读取。请删除表格右侧多余的列"
@@ -372,7 +449,6 @@ def _csv_rows(text: str, filename: str) -> list[list[Any]]:
                     )
     except csv.Error:
         raise SheetError(f"{filename} 不是有效的 CSV 文件（第 {reader.line_num} 行无法解析）") from None
-    return rows
 
 
 def _place(grid: Grid) -> str:
@@ -432,75 +508,150 @@ def parse_grid(
     choose_sheet: bool = True,
 ) -> SheetRows:
     """Returns the parsed rows of a grid whose header row is found among its first rows; of the
-    bad cells, the first ``MAX_LISTED_ERRORS`` (by row, then column) and their count.
+    bad cells, the first ``MAX_LISTED_ERRORS`` (by row, then column) and their count. The rows
+    are those of ``parse_columns``, each a dict with every key of ``columns``."""
+    parsed = parse_columns(grid, columns, progress=progress, choose_sheet=choose_sheet)
+    result = SheetRows(
+        parsed.sheet,
+        parsed.headers,
+        errors=parsed.errors,
+        ignored=parsed.ignored,
+        errors_total=parsed.errors_total,
+    )
+    # Columns the sheet lacks first, then the sheet's, as the rows' dicts always had them.
+    names = [*(key for key in parsed.values if key not in parsed.headers), *parsed.headers]
+    values = [parsed.values[name] for name in names]
+    result.rows = [
+        ParsedRow(number, dict(zip(names, cells, strict=True)))
+        for number, cells in zip(
+            parsed.numbers, zip(*values, strict=True) if names else [()] * len(parsed.numbers), strict=True
+        )
+    ]
+    return result
 
-    Works column by column, and parses each distinct value of a column once: units, choices,
-    dates and hours repeat down a sheet, so a 100,000-row file costs far fewer parser calls.
-    """
+
+@dataclass
+class SheetColumns:
+    """A sheet's data rows as columns: ``numbers`` the rows' Excel row (CSV line) numbers, and
+    ``values`` each column's parsed values in row order (``None`` where a cell is bad or blank),
+    for every key of the form, in its order (a column the sheet lacks is all ``None``)."""
+
+    sheet: str
+    headers: dict[str, str]  # key → header as the file writes it, for the sheet's columns
+    numbers: list[int]
+    values: dict[str, list[Any]]
+    errors: list[CellError] = field(default_factory=list)  # the first MAX_LISTED_ERRORS bad cells
+    ignored: list[str] = field(default_factory=list)
+    errors_total: int = 0  # every bad cell, listed or not
+
+
+def read_columns(
+    data: bytes,
+    filename: str,
+    columns: Sequence[Column],
+    sheet: str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
+) -> SheetColumns:
+    """As ``read_sheet``, the rows as columns (``SheetColumns``): no dict per row. The raw cells
+    are let go as soon as they are parsed."""
+    grid = load_grid(data, filename, sheet)
+    return parse_columns(grid, columns, progress=progress, choose_sheet=choose_sheet, consume=True)
+
+
+def parse_columns(
+    grid: Grid,
+    columns: Sequence[Column],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    choose_sheet: bool = True,
+    consume: bool = False,
+) -> SheetColumns:
+    """Parses a grid column by column: each distinct value of a column once (units, choices,
+    dates and hours repeat down a sheet), through the parser's whole-column fast path where it
+    has one (``parse.many``), then a lookup per cell; messages are built for the bad cells only.
+    ``consume`` empties ``grid.rows`` once they are transposed, so that the raw cells can go.
+
+    Raises ``SheetError`` for an empty sheet and one without a header row (``read_sheet``)."""
     rows, sheet = grid.rows, visible(grid.sheet)
     if not any(not is_blank(cell) for row in rows for cell in row):
         raise SheetError(f"{_place(grid)}是空的")
     header_index, mapping, ignored = _find_header(grid, columns, choose_sheet)
-    result = SheetRows(
-        sheet=sheet,
-        headers={
-            column.key: visible(parse_text(rows[header_index][position]))
-            for position, column in mapping.items()
-        },
-        ignored=ignored,
-    )
+    headers = {
+        column.key: visible(parse_text(rows[header_index][position])) for position, column in mapping.items()
+    }
     first = header_index + 2  # the Excel row number of the first data row
-    body = [
-        (first + offset, row)
-        for offset, row in enumerate(rows[header_index + 1 :])
-        if not all(is_blank(cell) for cell in row)
-    ]
-    numbers = [number for number, _ in body]
-    width = max(mapping, default=-1) + 1
-    # One transposition in C instead of a Python loop per column; short (CSV) rows are padded.
-    cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in body]
-    transposed = list(zip(*cells, strict=False)) if cells else [()] * width
-    errors: list[tuple[int, int, CellError]] = []
-    total = 0
-    parsed_columns: list[list[Any]] = []
-    keys: list[str] = []
+    body = rows[header_index + 1 :]
+    # One transposition in C: every column, short (CSV) rows padded with None.
+    transposed = list(zip_longest(*body)) if body else []
+    count = len(body)
+    del body
+    if consume:
+        rows.clear()
+    width = len(transposed)
+    blank_column = (None,) * count
+    # Each mapped column's keys (raw values; booleans apart), and what each distinct key parses to.
+    parsed_keys: list[tuple[Column, Sequence[Any], list[Any], dict[Any, Any], bool]] = []
     for done, (position, column) in enumerate(mapping.items()):
         if progress is not None:
             progress(done, len(mapping))
-        values, bad = _parse_column(
-            transposed[position], numbers, column, sheet, result.headers[column.key], done, errors
+        raws = transposed[position] if position < width else blank_column
+        keys, outcome, faulty = _column_outcome(raws, column)
+        parsed_keys.append((column, raws, keys, outcome, faulty))
+    # A blank row has every cell blank: one of the required columns' blanks, then looked at whole.
+    required = [item for item in parsed_keys if item[0].required]
+    if required:
+        _, _, keys, _, _ = required[0]
+        blanks = {key for key in set(keys) if is_blank(key)}
+        candidates = [index for index, key in enumerate(keys) if key in blanks] if blanks else []
+    else:
+        candidates = range(count)
+    blank = [index for index in candidates if all(is_blank(cells[index]) for cells in transposed)]
+    numbers = list(range(first, first + count))
+    if blank:
+        keep = [True] * count
+        for index in blank:
+            keep[index] = False
+        numbers = list(compress(numbers, keep))
+        parsed_keys = [
+            (column, list(compress(raws, keep)), list(compress(keys, keep)), outcome, faulty)
+            for column, raws, keys, outcome, faulty in parsed_keys
+        ]
+    del transposed
+    errors: list[tuple[int, int, CellError]] = []
+    total = 0
+    values: dict[str, list[Any]] = {}
+    parsed_by_key: dict[str, list[Any]] = {}
+    for order, item in enumerate(parsed_keys):
+        column, raws, keys, outcome, faulty = item
+        parsed_keys[order] = None  # type: ignore[call-overload]  # its raw cells can go once parsed
+        parsed, bad = _column_values(
+            raws, keys, outcome, faulty, numbers, column, sheet, headers[column.key], order, errors
         )
-        parsed_columns.append(values)
+        parsed_by_key[column.key] = parsed
         total += bad
-        keys.append(column.key)
-    # Columns the sheet lacks are None; every row dict has every key, in the form's order.
-    absent = tuple(column.key for column in columns if column.key not in result.headers)
-    names, blanks = (*absent, *keys), (None,) * len(absent)
-    result.rows = [
-        ParsedRow(number, dict(zip(names, (*blanks, *values), strict=True)))
-        for number, values in zip(
-            numbers, zip(*parsed_columns, strict=True) if keys else [()] * len(numbers), strict=True
-        )
-    ]
+    del parsed_keys
+    for column in columns:
+        values[column.key] = parsed_by_key.pop(column.key, None) or [None] * len(numbers)
     errors.sort(key=lambda item: (item[0], item[1]))
-    result.errors = [error for _, _, error in errors[:MAX_LISTED_ERRORS]]
-    result.errors_total = total
     if progress is not None:
         progress(len(mapping), len(mapping))
-    return result
+    return SheetColumns(
+        sheet,
+        headers,
+        numbers,
+        values,
+        errors=[error for _, _, error in errors[:MAX_LISTED_ERRORS]],
+        ignored=ignored,
+        errors_total=total,
+    )
 
 
-def _parse_column(
-    raws: Sequence[Any],
-    numbers: list[int],
-    column: Column,
-    sheet: str,
-    header: str,
-    order: int,
-    errors: list[tuple[int, int, CellError]],
-) -> tuple[list[Any], int]:
-    """Parses one column: each distinct raw value once, then a lookup per cell. Returns the
-    values and the number of bad cells; appends the first ``MAX_LISTED_ERRORS`` of them to ``errors``."""
+def _column_outcome(raws: Sequence[Any], column: Column) -> tuple[Sequence[Any], dict[Any, Any], bool]:
+    """A column's keys (its raw values; a boolean cell as ``(bool, value)``), what each distinct
+    key parses to (a value, ``_BLANK`` for a blank required cell, ``_Refused``), and whether any
+    is ``_BLANK`` or ``_Refused``."""
     parse = column.parse or parse_text
     # True and 1 (and 1.0) are equal keys in a dict, so boolean cells, where there are any, get
     # keys of their own.
@@ -508,21 +659,55 @@ def _parse_column(
     if bool in set(map(type, raws)):
         keys = [(bool, raw) if raw.__class__ is bool else raw for raw in raws]
     distinct = set(keys)
-    outcome: dict[Any, Any] = _hidden_cells(distinct)
+    texts = [key for key in distinct if key.__class__ is str]
+    # The column's texts joined, for tests in C over all of them: printable text holds no hidden
+    # character (each is a control or format character) and no whitespace but the space.
+    joined = "|".join(texts)
+    outcome: dict[Any, Any] = {} if joined.isprintable() else _hidden_cells(distinct)
     faulty = bool(outcome)
-    for key in distinct:
-        if key in outcome:
-            continue
+    pending = distinct.difference(outcome) if outcome else distinct
+    # Blank keys: None and the texts that strip to nothing ("" alone, where there is no whitespace).
+    if _WHITESPACE.search(joined) is None:
+        blanks: list[Any] = [""] if "" in pending else []
+    else:
+        blanks = [text for text in compress(texts, map(not_, map(str.strip, texts))) if text in pending]
+    if None in pending:
+        blanks.append(None)
+    if blanks:
+        outcome.update(dict.fromkeys(blanks, _BLANK if column.required else None))
+        faulty = faulty or column.required
+        pending = pending.difference(blanks)
+    many = getattr(parse, "many", None)
+    if many is not None and pending:
+        # The fast path gives the values it is sure of; every other key goes through ``parse``.
+        known = many(texts if len(pending) == len(distinct) else [text for text in texts if text in pending])
+        if known:
+            outcome.update(known)
+            pending = pending.difference(known)
+    for key in pending:
         raw = key[1] if key.__class__ is tuple else key
-        if raw is None or (raw.__class__ is str and not raw.strip()):
-            value: Any = _BLANK if column.required else None
-        else:
-            try:
-                value = parse(raw)
-            except CellInvalid as error:
-                value = _Refused(error.message)
-        outcome[key] = value
-        faulty = faulty or value is _BLANK or value.__class__ is _Refused
+        try:
+            outcome[key] = parse(raw)
+        except CellInvalid as error:
+            outcome[key] = _Refused(error.message)
+            faulty = True
+    return keys, outcome, faulty
+
+
+def _column_values(
+    raws: Sequence[Any],
+    keys: Sequence[Any],
+    outcome: dict[Any, Any],
+    faulty: bool,
+    numbers: list[int],
+    column: Column,
+    sheet: str,
+    header: str,
+    order: int,
+    errors: list[tuple[int, int, CellError]],
+) -> tuple[list[Any], int]:
+    """A column's values, a lookup per cell, and the number of bad cells; appends the first
+    ``MAX_LISTED_ERRORS`` of them to ``errors``."""
     parsed = list(map(outcome.__getitem__, keys))
     bad = 0
     if faulty:
@@ -551,6 +736,7 @@ _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u180e\u200b-\u200d\u2060-\u2064\ufeff"
 _HIDDEN = re.compile(f"[{_CONTROL}{_BIDI}{_ZERO_WIDTH}]")
+_WHITESPACE = re.compile(r"\s")
 _KINDS = (
     (re.compile(f"[{_CONTROL}]"), "控制字符"),
     (re.compile(f"[{_BIDI}]"), "改变文字显示方向的不可见字符"),

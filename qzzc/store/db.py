@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -389,6 +390,36 @@ def bulk_insert(connection: Connection, table: Table, records: list[dict[str, An
     # exec_driver_sql hands the rows to the cursor's executemany untouched, and turns a database
     # error (a full disk, a lost server) into SQLAlchemy's, which the store reports in Chinese.
     connection.exec_driver_sql(sql, rows)
+
+
+def insert_columns(connection: Connection, table: Table, columns: dict[str, Iterable[Any]]) -> None:
+    """Inserts rows given as columns (name → values in row order; a column that is not a sequence,
+    such as ``itertools.repeat(year)``, is as long as the others) with one driver ``executemany``,
+    the values converted as ``bulk_insert`` converts them; a date column through its distinct
+    values once. The columns are zipped straight into the driver's tuples: no dict per row."""
+    sqlite = connection.dialect.name == "sqlite"
+    converted: list[Iterable[Any]] = []
+    for name, values in columns.items():
+        kind = table.c[name].type
+        if isinstance(kind, JSON):
+            values = map(json.dumps, values)
+        elif sqlite and isinstance(kind, Date):
+            if isinstance(values, Sequence):
+                texts = {value: _iso(value) for value in set(values)}
+                values = map(texts.__getitem__, values)
+            else:
+                values = map(_iso, values)
+        converted.append(values)
+    marker = "?" if sqlite else "%s"
+    names = ", ".join(f'"{name}"' for name in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'
+    rows = zip(*converted, strict=False)  # repeat() columns are endless
+    # The driver's tuples a block at a time, so that 500,000 of them are never held at once.
+    while block := list(islice(rows, INSERT_BLOCK)):
+        connection.exec_driver_sql(sql, block)
+
+
+INSERT_BLOCK = 50_000  # rows per executemany of insert_columns
 
 
 def _converted(row: tuple[Any, ...], converters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:

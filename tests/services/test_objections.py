@@ -327,8 +327,8 @@ def test_revocation_in_every_format(year, tmp_path, suffix):
 def test_upheld_at_pre_review_after_the_vote_revokes_the_result(year):
     """An objection received during the 评前公示 but entered after the meeting voted (an office
     entering its paper records late): upheld, it revokes the result the meeting gave."""
-    from qzzc.store.queries import revoked_results
     from qzzc.services.tally import meeting_minutes
+    from qzzc.store.queries import revoked_results
 
     ctx, ids = year
     resolve(ctx, add(ctx, D(2021, 10, 8)).number, "成立", on=D(2021, 10, 30), reason="学历证书系伪造")
