@@ -62,6 +62,16 @@ def add_columns(*columns: tuple[str, str]) -> Callable[[Connection, MetaData], N
     return apply
 
 
+def drop_indexes(*names: str) -> Callable[[Connection, MetaData], None]:
+    """A step dropping the indexes ``names`` where the store has them."""
+
+    def apply(connection: Connection, _metadata: MetaData) -> None:
+        for name in names:
+            connection.exec_driver_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+    return apply
+
+
 def _nothing(_connection: Connection, _metadata: MetaData) -> None:
     """A step that changes no table: the version alone tells an older qzzc to keep off."""
 

@@ -60,7 +60,7 @@ class Applicant(SQLModel, table=True):
     __tablename__ = "applicants"
     __table_args__ = (UniqueConstraint("year", "committee_seq", "id_number"),)
     id: Optional[int] = Field(default=None, primary_key=True)
-    year: int = Field(index=True)
+    year: int  # the unique (year, committee_seq, id_number) index serves lookups by year
     committee_seq: int
     id_number: str = Field(index=True, max_length=18)
     name: str

@@ -25,6 +25,7 @@ from qzzc.services.audit import (
 )
 from qzzc.services.base import Context, job
 from qzzc.store.db import Store
+from qzzc.store.migrations import MIGRATIONS
 from qzzc.store.models import SCHEMA_VERSION, Applicant, Draw, Meeting, Tally, TallyResult, VerdictRecord
 
 AT = "2021-10-15T09:00:00+08:00"
@@ -242,7 +243,7 @@ def test_a_version_1_store_gains_the_marker_and_table_with_an_upgrade_job(ctx, m
     upgrade = list_entries(initialised)[1]
     assert (upgrade["command"], upgrade["summary"]) == (
         "upgrade",
-        {"from": 1, "to": SCHEMA_VERSION, "steps": ["draw_applicants", "protected_meta", "procedure"]},
+        {"from": 1, "to": SCHEMA_VERSION, "steps": [step.name for step in MIGRATIONS]},
     )
     assert verify(initialised).entries == 3
 

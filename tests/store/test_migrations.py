@@ -126,3 +126,13 @@ def test_a_column_migration_on_each_backend(ctx, tmp_path, note_column, monkeypa
     assert commands[before:] == ["upgrade", "import"]
     assert verify(fresh).entries == before + 2
     fresh.store.dispose()
+
+
+def test_the_redundant_year_index_is_dropped_from_an_older_store(tmp_path):
+    ctx = open_fixture(tmp_path, 3)
+    with ctx.store.reading() as session:  # upgraded
+        indexes = {index["name"] for index in inspect(session.connection()).get_indexes("applicants")}
+    assert "ix_applicants_year" not in indexes
+    assert "ix_applicants_id_number" in indexes
+    assert verify(ctx).entries == ENTRIES[3] + 1
+    ctx.store.dispose()
