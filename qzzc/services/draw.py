@@ -175,7 +175,7 @@ def draw_experts(
                 f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
                 "请先导入申报人并运行 qzzc check。"
             )
-        band = _size_band(plan, [applicant.title for applicant in under_review])
+        band = _size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
@@ -209,7 +209,7 @@ def draw_experts(
         conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
         screening = core.screen(
             pool,
-            review_units={normalise_unit(a.unit): mask_id(a.id_number) for a in under_review},
+            review_units=_review_units(under_review),
             applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
             .scalars()
             .all(),
@@ -280,12 +280,9 @@ def draw_experts(
         for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
             for drawn in drawn_list:
                 session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
-        for applicant in under_review:  # the list the recusals were checked against (SPEC §6)
-            session.add(
-                DrawApplicant(draw_id=record.id, applicant_id=applicant.id, id_number=applicant.id_number)
-            )
         try:
             session.flush()
+            _record_under_review(session, record.id, year, committee)
         except IntegrityError:
             raise QzzcError(
                 "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
@@ -338,10 +335,39 @@ def _lock_seats(session: Session) -> None:
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
-    from qzzc.services.eligibility import eligible_applicants
+def _under_review(session: Session, year: int, committee: int) -> list[Any]:
+    """The applicants under review (``eligible_applicants``) as rows of their id, ID number, unit
+    and title, in order of ID number: a Core select, no ORM objects."""
+    from qzzc.services.eligibility import eligible_query
 
-    return eligible_applicants(session, year, committee)
+    columns = (Applicant.id, Applicant.id_number, Applicant.unit, Applicant.title)
+    return session.execute(eligible_query(year, committee, *columns).order_by(Applicant.id_number)).all()
+
+
+def _record_under_review(session: Session, draw_id: int, year: int, committee: int) -> None:
+    """Keeps the applicants under review with the draw (``DrawApplicant``), in order of ID number,
+    with one ``INSERT … SELECT``: the list the recusals were checked against (SPEC §6)."""
+    from sqlalchemy import insert, literal
+
+    from qzzc.services.eligibility import eligible_query
+
+    chosen = eligible_query(
+        year, committee, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
+    ).order_by(Applicant.id_number)
+    session.execute(insert(DrawApplicant).from_select(["draw_id", "applicant_id", "id_number"], chosen))
+
+
+def _review_units(under_review: Sequence[Any]) -> dict[str, str]:
+    """Each unit of an applicant under review (normalised) with the masked ID of its last
+    applicant, for the record; each distinct unit normalised once."""
+    normalised: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for applicant in under_review:
+        unit = normalised.get(applicant.unit)
+        if unit is None:
+            unit = normalised[applicant.unit] = normalise_unit(applicant.unit)
+        units[unit] = applicant.id_number
+    return {unit: mask_id(id_number) for unit, id_number in units.items()}
 
 
 def _size_band(plan: Any, titles: list[str]) -> str | None:
