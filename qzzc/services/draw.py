@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import String, delete, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -204,7 +205,7 @@ def draw_experts(
             session.execute(Draw.__table__.update().where(Draw.meeting_id == meeting.id).values(active=False))
             session.execute(delete(Seat).where(Seat.draw_id == previous.id))
 
-        review_ids = {applicant.id_number for applicant in under_review}
+        review_ids = {applicant[1] for applicant in under_review}
         pool = _pool(session, committee)
         conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
         screening = core.screen(
@@ -335,13 +336,23 @@ def _lock_seats(session: Session) -> None:
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _under_review(session: Session, year: int, committee: int) -> list[Any]:
-    """The applicants under review (``eligible_applicants``) as rows of their id, ID number, unit
-    and title, in order of ID number: a Core select, no ORM objects."""
+class UnderReview(NamedTuple):
+    id: int
+    id_number: str
+    unit: str
+    title: str
+
+
+def _under_review(session: Session, year: int, committee: int) -> list[UnderReview]:
+    """The applicants under review (``eligible_applicants``), in order of ID number: one select
+    (its parameters are integers) whose rows the driver gives as they are, no ORM objects."""
     from qzzc.services.eligibility import eligible_query
 
     columns = (Applicant.id, Applicant.id_number, Applicant.unit, Applicant.title)
-    return session.execute(eligible_query(year, committee, *columns).order_by(Applicant.id_number)).all()
+    statement = eligible_query(year, committee, *columns).order_by(Applicant.id_number)
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    return [UnderReview(*row) for row in connection.exec_driver_sql(str(compiled)).fetchall()]
 
 
 def _record_under_review(session: Session, draw_id: int, year: int, committee: int) -> None:
@@ -362,11 +373,11 @@ def _review_units(under_review: Sequence[Any]) -> dict[str, str]:
     applicant, for the record; each distinct unit normalised once."""
     normalised: dict[str, str] = {}
     units: dict[str, str] = {}
-    for applicant in under_review:
-        unit = normalised.get(applicant.unit)
+    for _, id_number, raw, _ in under_review:
+        unit = normalised.get(raw)
         if unit is None:
-            unit = normalised[applicant.unit] = normalise_unit(applicant.unit)
-        units[unit] = applicant.id_number
+            unit = normalised[raw] = normalise_unit(raw)
+        units[unit] = id_number
     return {unit: mask_id(id_number) for unit, id_number in units.items()}
 
 
@@ -400,13 +411,28 @@ def _pool(session: Session, committee: int) -> list[core.PoolExpert]:
     """The experts whose 所属评委会 include ``committee`` (in 库 or 暂停)."""
     rows = session.execute(
         select(
-            Expert.id_number, Expert.name, Expert.unit, Expert.specialties, Expert.status, Expert.committees
+            Expert.id_number,
+            Expert.name,
+            Expert.unit,
+            type_coerce(Expert.specialties, String),  # the JSON texts, each distinct one parsed once
+            Expert.status,
+            type_coerce(Expert.committees, String),
         )
     ).all()
+    parsed: dict[Any, Any] = {}
+
+    def value(text: Any) -> Any:
+        if not isinstance(text, str):  # a driver that parses JSON itself
+            return text
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = json.loads(text)
+        return found
+
     return [
-        core.PoolExpert(row.id_number, row.name, row.unit, tuple(row.specialties or ()), row.status)
-        for row in rows
-        if committee in (row.committees or ())
+        core.PoolExpert(id_number, name, unit, tuple(value(specialties) or ()), status)
+        for id_number, name, unit, specialties, status, committees in rows
+        if committee in (value(committees) or ())
     ]
 
 
