@@ -71,7 +71,7 @@ def main(count: int, url: str | None = None) -> None:
                 run()
                 times.append(time.perf_counter() - started)
             print(f"{label}: {count} applicants + verdicts: best {min(times):.3f} s of 3")
-        import qzzc.services.audit as audit
+        import qzzc.audit.kinds as audit
 
         every = audit.KINDS
         for kind in every:

@@ -13,6 +13,12 @@ settings.register_profile("ci", deadline=None, suppress_health_check=[HealthChec
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+# Every job run by a test has its statements read: a write to a table its ``writes`` does not
+# declare fails the job (``qzzc.services.base.UndeclaredWrite``).
+import qzzc.services.base  # noqa: E402
+
+qzzc.services.base.CHECK_WRITES = True
+
 PG_URL = os.environ.get("QZZC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -103,7 +103,7 @@ def import_applicants(
             _count(result, _existing(session, year, committee_seq), records)
         return result
     options = {"file": path.name, "committee": committee_seq, "sheet": parsed.sheet}
-    with job(ctx, "import", options, {path.name: data}) as current:
+    with job(ctx, "import", options, {path.name: data}, writes=["applicants", "verdicts"]) as current:
         existing = _existing(current.session, year, committee_seq)
         added, changed = _count(result, existing, records)
         _write(current.session, added, changed, existing)

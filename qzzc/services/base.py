@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +16,18 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from qzzc import commits
+from qzzc.audit.digests import state_after
+from qzzc.audit.guard import check_unchanged
+from qzzc.audit.kinds import HEAD_KEY, KINDS
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
 from qzzc.errors import ConfigError, QzzcError
 from qzzc.files import Staged, os_reason
 from qzzc.store.db import Store
-from qzzc.store.models import SCHEMA_VERSION, AuditEntry
+from qzzc.store.migrations import latest as latest_version
+from qzzc.store.models import AuditEntry
 
 if TYPE_CHECKING:
     from qzzc.core.workdays import Calendar
-
-HEAD_KEY = "audit_head"  # meta key: "seq:hash" of the last audit entry written
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Context:
 
     store: Store
     operator: str
+
+    def __post_init__(self) -> None:
+        self.store.upgrader = lambda: upgrade(self)
 
     @classmethod
     def create(cls, db: str | None = None, operator: str | None = None) -> Context:
@@ -129,6 +134,8 @@ def job(
     *,
     initialising: bool = False,
     guarded: bool = True,
+    upgrading: bool = False,
+    writes: Iterable[str] | None = None,
 ) -> Iterator[Job]:
     """Runs a writing job in one transaction and appends its audit entry in the same one.
 
@@ -142,8 +149,23 @@ def job(
     records and the year and schema records), so that no job builds on, and no entry seals, a
     change made behind qzzc's back; a changed store raises ``Tampered``. Only ``audit accept``,
     which records such a change, runs with ``guarded=False``.
+
+    A store of an older schema version is upgraded first, by an ``upgrade`` job of its own
+    (``upgrade``), which alone runs with ``upgrading=True``.
+
+    ``writes`` names the tables the job may write (besides ``meta`` and ``audit_entries``, which
+    every job writes): its entry recomputes only the digests of their kinds and reuses the rest
+    from the check before. ``None`` recomputes every kind (``init``, ``upgrade``). Under the test
+    suite (``CHECK_WRITES``) every statement is read, and a write to an undeclared table fails the job.
     """
-    transaction = ctx.store.transaction if initialising else ctx.store.writing
+    declared = None if writes is None else frozenset(writes) | ALWAYS_WRITTEN
+    if initialising:
+        version = ctx.store.peek_version()
+        if version is not None and version < latest_version():
+            ctx.store.ensure_current()
+        transaction = ctx.store.transaction
+    else:
+        transaction = (lambda: ctx.store.writing(upgrade=False)) if upgrading else ctx.store.writing
     current: Job | None = None
     try:
         with _published(lambda: current), transaction() as session, _tables_written(session) as written:
@@ -151,22 +173,18 @@ def job(
             if not initialising or ctx.store.is_initialised(session):
                 _lock_chain(session)
                 if guarded:
-                    from qzzc.services.audit import check_unchanged
-
                     before = check_unchanged(ctx, session)
             written.clear()  # what the job itself writes
             current = Job(session=session, at=now(), inputs=dict(inputs or {}))
             yield current
             if current.discarded:
                 raise _Discarded
-            if (ctx.store.schema_version(session) or 0) < SCHEMA_VERSION:  # before the state: it is protected
-                ctx.store.set_meta(session, "schema_version", str(SCHEMA_VERSION))
             session.flush()
-            from qzzc.services.audit import state_after
-
+            if CHECK_WRITES and declared is not None and written - declared:
+                raise UndeclaredWrite(command, written - declared)
             entry = append_audit(
                 session,
-                state=state_after(session.connection(), before, written),
+                state=state_after(session.connection(), before, {"*"} if declared is None else set(declared)),
                 at=current.at,
                 operator=ctx.operator,
                 command=command,
@@ -178,6 +196,21 @@ def job(
             ctx.store.set_meta(session, HEAD_KEY, f"{entry.seq}:{entry.hash}")
     except _Discarded:
         pass
+
+
+def upgrade(ctx: Context) -> list[str]:
+    """Brings a store of an older schema version to the current one (``qzzc.store.migrations``)
+    in an audited ``upgrade`` job: checked against its audit chain first, as every job is, the
+    steps run in the job's transaction, and its entry names them and seals the new state.
+    Returns the steps' names (none when another command upgraded it meanwhile)."""
+    with job(ctx, "upgrade", upgrading=True) as current:
+        version = ctx.store.schema_version(current.session) or 0
+        if version >= latest_version():
+            current.discard()
+            return []
+        steps = ctx.store.upgrade_schema(current.session, version)
+        current.summary = {"from": version, "to": latest_version(), "steps": steps}
+    return steps
 
 
 @contextmanager
@@ -211,12 +244,25 @@ _NOT_A_WRITE = re.compile(
 )
 
 
+ALWAYS_WRITTEN = frozenset({"meta", "audit_entries"})  # the head marker, the entry
+CHECK_WRITES = False  # set by the test suite (tests/conftest.py): each job's writes are read
+
+
+class UndeclaredWrite(AssertionError):
+    """A job wrote a table its ``writes`` does not name (a bug: its entry would seal stale digests)."""
+
+    def __init__(self, command: str, tables: set[str]) -> None:
+        super().__init__(f"job {command!r} wrote undeclared tables: {sorted(tables)}")
+
+
 @contextmanager
 def _tables_written(session: Session) -> Iterator[set[str]]:
-    """Collects the names of the tables the statements run on ``session``'s connection write to,
-    so that a job's entry recomputes only their kinds' digests; a statement it cannot read adds
-    ``"*"`` (recompute everything), so that a missed write can only cost time."""
+    """Under ``CHECK_WRITES``, collects the names of the tables the statements run on
+    ``session``'s connection write to; a statement it cannot read adds ``"*"``. Otherwise nothing."""
     written: set[str] = set()
+    if not CHECK_WRITES:
+        yield written
+        return
 
     def note(_connection, _cursor, statement, _parameters, _context, _executemany) -> None:
         match = _WRITE.match(statement)
@@ -242,8 +288,6 @@ def _lock_chain(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     from sqlalchemy import inspect
-
-    from qzzc.services.audit import KINDS
 
     existing = set(inspect(session.connection()).get_table_names())
     tables = [AuditEntry.__tablename__, *(kind.table.name for kind in KINDS if kind.table.name in existing)]

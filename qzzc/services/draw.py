@@ -52,6 +52,8 @@ from qzzc.services.plan import committee as load_committee
 from qzzc.services.plan import ruleset as load_ruleset
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
 
+DRAW_WRITES = ["meetings", "draws", "seats", "draw_applicants"]  # what a draw may write
+
 
 @dataclass(frozen=True)
 class DrawOutcome:
@@ -165,7 +167,7 @@ def draw_experts(
         "redraw": redraw,
         "reason": reason,
     }
-    with job(ctx, "draw-experts", options, inputs) as current:
+    with job(ctx, "draw-experts", options, inputs, writes=DRAW_WRITES) as current:
         session = current.session
         _lock_seats(session)
         year = ctx.store.current_year(session)
@@ -671,7 +673,7 @@ def replace_member(
     person is not a member now or no alternate is left."""
     id_number = id_number.strip().upper()
     options = {"meeting": meeting_id, "id_number": mask_id(id_number), "reason": reason}
-    with job(ctx, "meeting replace", options) as current:
+    with job(ctx, "meeting replace", options, writes=["replacements", "seats", "draws"]) as current:
         session = current.session
         _lock_seats(session)
         _meeting(session, meeting_id)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, Date, Text, and_, case, cast, delete, select, text
 from sqlmodel import Session
 
+from qzzc.audit.digests import group_digests
 from qzzc.core.audit import SHORT
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.people import find_person, looks_like_id
@@ -32,7 +33,6 @@ from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
-from qzzc.services.audit import group_digests
 from qzzc.services.base import Context, describe_inputs, job, read_calendar
 from qzzc.services.plan import committee as load_committee
 from qzzc.services.plan import committees as load_committees
@@ -154,7 +154,7 @@ def check_eligibility(
         raise UsageError(f"导出文件应以 .xlsx 结尾：{export}")
     days, inputs = read_calendar(calendar)
     options = {"committee": committee, "calendar": calendar.name if calendar else None}
-    with _no_gc(), job(ctx, "check", options, inputs) as current:
+    with _no_gc(), job(ctx, "check", options, inputs, writes=["verdicts"]) as current:
         session = current.session
         if session.get_bind().dialect.name == "postgresql":
             # Two checks at once, or a settle during a check, must not interleave: the check reads
@@ -500,7 +500,7 @@ def settle(
         raise UsageError("请用 --reason 写明人工认定的理由")
     masked = mask_id(id_number)
     options = {"id_number": masked, "committee": committee, "verdict": verdict, "reason": reason}
-    with job(ctx, "check settle", options) as current:
+    with job(ctx, "check settle", options, writes=["verdicts"]) as current:
         session = current.session
         year = ctx.store.current_year(session)
         if not looks_like_id(id_number):  # a name: the one applicant of that name (SPEC §13)

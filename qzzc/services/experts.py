@@ -139,7 +139,7 @@ def import_experts(
     if result.errors:
         return result
     options = {"file": path.name, "sheet": parsed.sheet, "dry_run": dry_run}
-    with job(ctx, "experts import", options, {path.name: data}) as current:
+    with job(ctx, "experts import", options, {path.name: data}, writes=["experts"]) as current:
         session = current.session
         existing = {e.id_number: e for e in session.execute(select(Expert)).scalars()}
         for number, expert in experts.items():

@@ -102,7 +102,7 @@ def render_notice(
         inputs[template.name] = read_input(template)
     staged: Staged | None = None
     try:
-        with job(ctx, f"notice {kind}", options, inputs) as current:
+        with job(ctx, f"notice {kind}", options, inputs, writes=[]) as current:
             session = current.session
             year = ctx.store.current_year(session)
             rules = plan_service.ruleset(session, year)

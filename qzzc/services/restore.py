@@ -81,7 +81,7 @@ def restore(ctx: Context, backup: Path, *, force: bool = False) -> Restored:
         staged.unlink(missing_ok=True)
         raise
     digest = file_digest(data)
-    with job(ctx, "restore", {"backup": backup.name, "force": force}) as current:
+    with job(ctx, "restore", {"backup": backup.name, "force": force}, writes=[]) as current:
         current.summary = {
             "backup": backup.name,
             "sha256": digest,

@@ -212,7 +212,7 @@ def record_tally(
         "amend": amend,
         "reason": reason,
     }
-    with job(ctx, "tally", options, files) as current:
+    with job(ctx, "tally", options, files, writes=["tallies", "tally_results"]) as current:
         session = current.session
         meeting = find_meeting(session, meeting_id, lock=True)
         previous = session.exec(

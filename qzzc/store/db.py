@@ -25,7 +25,8 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, Prog
 from sqlmodel import Session, SQLModel, select
 
 from qzzc.errors import NotInitialised, StoreError, StoreTooNew
-from qzzc.store.models import SCHEMA_VERSION, Meta
+from qzzc.store import migrations
+from qzzc.store.models import Meta
 
 DEFAULT_PATH = "qzzc.db"
 CACHE_KIB = 64 * 1024
@@ -87,6 +88,10 @@ class Store:
             )
         self.url = url
         self._engine: Engine | None = None
+        # Brings a store of an older schema version up to date, as an audited job; set by the
+        # services' ``Context`` (``qzzc.services.base.upgrade``), which the store cannot import.
+        self.upgrader: Callable[[], None] | None = None
+        self._current = False  # the schema is known to be up to date
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,10 +163,13 @@ class Store:
             yield session
 
     @contextmanager
-    def reading(self, consistent: bool = False) -> Iterator[Session]:
+    def reading(self, consistent: bool = False, *, upgrade: bool = True) -> Iterator[Session]:
         """A session for reading an initialised store. ``consistent``: every read sees the store
         as of one moment, however many statements (PostgreSQL's REPEATABLE READ; a SQLite read
-        transaction does so anyway)."""
+        transaction does so anyway). A store of an older schema version is upgraded first
+        (``ensure_current``), unless ``upgrade`` is False (``audit verify`` reads it as it is)."""
+        if upgrade:
+            self.ensure_current()
         bind = self.engine
         if consistent and not self.is_sqlite:
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
@@ -170,18 +178,52 @@ class Store:
             yield session
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """A writing transaction on an initialised store. A store of an older schema version gains
-        the tables added since, in the same transaction (no existing table ever changes shape);
-        the version itself is raised by the job's audit entry (``qzzc.services.base.job``)."""
+    def writing(self, *, upgrade: bool = True) -> Iterator[Session]:
+        """A writing transaction on an initialised store, upgraded first if its schema is older
+        (``ensure_current``; the upgrade job itself passes ``upgrade=False``)."""
+        if upgrade:
+            self.ensure_current()
         with self.transaction() as session:
-            version = self._check_version(session)
-            if version < SCHEMA_VERSION:
-                try:
-                    _create_tables(session)
-                except (IntegrityError, ProgrammingError):  # another command upgrading at once
-                    raise StoreError("另一处正在同时升级数据库结构。请稍后重新运行本命令。") from None
+            self._check_version(session)
             yield session
+
+    def ensure_current(self) -> None:
+        """Upgrades a store of an older schema version with ``upgrader`` (an audited job of its
+        own, before the command's). Raises ``NotInitialised``, ``StoreTooNew`` as reading would,
+        and ``StoreError`` when an older store cannot be upgraded here."""
+        if self._current:
+            return
+        with self._errors(), Session(self.engine) as session:
+            version = self._check_version(session)
+        if version < migrations.latest():
+            if self.upgrader is None:
+                raise StoreError(
+                    f"数据库 {self.where} 的结构版本为 {version}，需先升级到 {migrations.latest()}。"
+                    "请用 qzzc 命令打开它，qzzc 会自动升级并记入审计日志。"
+                )
+            self.upgrader()
+        self._current = True
+
+    def peek_version(self) -> int | None:
+        """The schema version, or None for a store not initialised yet; creates no file."""
+        if self.path is not None and not self.path.exists():
+            return None
+        with self._errors(), Session(self.engine) as session:
+            return self.schema_version(session)
+
+    def upgrade_schema(self, session: Session, version: int) -> list[str]:
+        """Runs the steps a store of ``version`` still needs in ``session``'s transaction and
+        records the new version; returns the steps' names. For the upgrade job only."""
+        steps = migrations.pending(version)
+        connection = session.connection()
+        try:
+            for step in steps:
+                step.apply(connection, SQLModel.metadata)
+        except (IntegrityError, ProgrammingError):  # another command upgrading at once
+            raise StoreError("另一处正在同时升级数据库结构。请稍后重新运行本命令。") from None
+        self.set_meta(session, "schema_version", str(migrations.latest()))
+        session.flush()
+        return [step.name for step in steps]
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -251,8 +293,8 @@ class Store:
         version = self.schema_version(session)
         if version is None:
             raise NotInitialised(self.where)
-        if version > SCHEMA_VERSION:
-            raise StoreTooNew(version, SCHEMA_VERSION)
+        if version > migrations.latest():
+            raise StoreTooNew(version, migrations.latest())
         return version
 
     def create_schema(self, session: Session) -> bool:
@@ -261,11 +303,11 @@ class Store:
         Raises ``StoreTooNew`` for a store written by a newer qzzc.
         """
         version = self.schema_version(session)
-        if version is not None and version > SCHEMA_VERSION:
-            raise StoreTooNew(version, SCHEMA_VERSION)
+        if version is not None and version > migrations.latest():
+            raise StoreTooNew(version, migrations.latest())
         _create_tables(session)
         if version is None:
-            session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            session.add(Meta(key="schema_version", value=str(migrations.latest())))
             session.flush()
             return True
         return False

@@ -5,7 +5,7 @@ Keys are designed for a city-wide store holding many years: committees are uniqu
 date), with every draw made for it kept. Timestamps are ISO 8601 text with their UTC offset, so
 that SQLite and PostgreSQL give back the same string the audit chain hashed.
 
-Bump ``SCHEMA_VERSION`` with every change to these tables (and teach ``Store`` to migrate).
+Every change to these tables is a step of ``qzzc.store.migrations`` (an older store upgrades).
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
-# 2: ``meta.audit_head`` names the last audit entry written (``qzzc.services.audit``), and the new
-# table ``draw_applicants``. No existing table changed: a version 1 store gains the table with its
-# next writing job (``Store.writing``) and the marker with that job's audit entry.
-# 3: the audit entries' state covers the ``meta`` records (year, schema version). No table changed;
-# the version keeps an older qzzc, which would take the new kind for removed records and cry
-# tampering, from a store written since (it says "written by a newer qzzc" instead).
-HEAD_MARKER_SINCE = 2
+from qzzc.store.migrations import SCHEMA_VERSION  # noqa: F401  (re-exported)
+
+# The schema's version and history are ``qzzc.store.migrations``'s: a change to these tables is a
+# step there.
+HEAD_MARKER_SINCE = 2  # the version since which ``meta.audit_head`` is kept
 
 
 class Meta(SQLModel, table=True):
@@ -263,3 +260,88 @@ class AuditEntry(SQLModel, table=True):
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(max_length=64, unique=True)
     hash: str = Field(max_length=64, unique=True)
+
+
+# -- the year's procedure (SPEC §11; schema version 4) ------------------------------------------
+
+
+class Step(SQLModel, table=True):
+    """One step of the year's procedure taken on a day (SPEC §11): ``filing`` (评前备案),
+    ``confirmation`` (备案确认), ``filing_form`` (备案表), ``approval`` (核准公布) of a meeting.
+    The publicities, the draw and the tally have tables of their own. ``by`` is who took it
+    (the HR bureau for a confirmation or approval); ``backfilled`` marks a step a store written
+    before this table existed is taken to have had (补录: filed and confirmed on the draw's day)."""
+
+    __tablename__ = "steps"
+    __table_args__ = (UniqueConstraint("meeting_id", "step"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    step: str = Field(max_length=32)
+    on: dt.date
+    by: Optional[str] = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    backfilled: bool = False
+    operator: str = ""
+    created_at: str
+
+
+class Publicity(SQLModel, table=True):
+    """A published publicity period (公示): ``pre_review`` (评前公示, of a committee's applicants)
+    or ``result`` (结果公示, of a meeting's results), from ``start`` to ``end`` (its last day)."""
+
+    __tablename__ = "publicities"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    committee_seq: int
+    stage: str = Field(max_length=16)
+    meeting_id: Optional[int] = Field(default=None, foreign_key="meetings.id")
+    start: dt.date
+    end: dt.date
+    working_days: int
+    published_on: dt.date
+    operator: str = ""
+    created_at: str
+
+
+class PublicityApplicant(SQLModel, table=True):
+    """An applicant listed on a publicity."""
+
+    __tablename__ = "publicity_applicants"
+    __table_args__ = (UniqueConstraint("publicity_id", "applicant_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    publicity_id: int = Field(foreign_key="publicities.id", index=True)
+    applicant_id: int = Field(foreign_key="applicants.id", index=True)
+
+
+class FiledApplicant(SQLModel, table=True):
+    """An applicant filed for a meeting (评前备案): the meeting reviews exactly these, less those an
+    upheld objection removed."""
+
+    __tablename__ = "filed_applicants"
+    __table_args__ = (UniqueConstraint("meeting_id", "applicant_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    applicant_id: int = Field(foreign_key="applicants.id", index=True)
+
+
+class Objection(SQLModel, table=True):
+    """An objection (异议) received in writing under a real name during a publicity period;
+    ``outcome`` is None until resolved, then ``upheld`` (成立) or ``dismissed`` (不成立)."""
+
+    __tablename__ = "objections"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    committee_seq: int
+    applicant_id: int = Field(foreign_key="applicants.id", index=True)
+    publicity_id: int = Field(foreign_key="publicities.id")
+    stage: str = Field(max_length=16)
+    received: dt.date
+    by: str
+    contact: str
+    content: str
+    outcome: Optional[str] = None
+    reason: Optional[str] = None
+    resolved_on: Optional[dt.date] = None
+    resolved_by: Optional[str] = None
+    operator: str = ""
+    created_at: str

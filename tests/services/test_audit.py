@@ -216,12 +216,12 @@ def test_an_edited_head_marker_is_found(initialised):
     assert failure(initialised) == ["审计日志的末条标记缺失（记录或标记在 qzzc 之外被删除）。"]
 
 
-def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, monkeypatch):
+def test_a_version_1_store_gains_the_marker_and_table_with_an_upgrade_job(ctx, monkeypatch):
     """Stores written before the marker and ``draw_applicants`` existed verify, and are upgraded
-    by their next job."""
+    by an audited ``upgrade`` job before their next job."""
     from sqlalchemy import inspect
 
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     initialised = ctx
@@ -237,15 +237,20 @@ def test_a_version_1_store_gains_the_marker_and_table_with_its_next_job(ctx, mon
     make_records(initialised)
     with initialised.store.reading() as session:
         assert initialised.store.schema_version(session) == SCHEMA_VERSION
-        assert initialised.store.meta(session, "audit_head") == f"2:{list_entries(initialised)[-1]['hash']}"
+        assert initialised.store.meta(session, "audit_head") == f"3:{list_entries(initialised)[-1]['hash']}"
         assert inspect(session.connection()).has_table("draw_applicants")
-    assert verify(initialised).entries == 2
+    upgrade = list_entries(initialised)[1]
+    assert (upgrade["command"], upgrade["summary"]) == (
+        "upgrade",
+        {"from": 1, "to": SCHEMA_VERSION, "steps": ["draw_applicants", "protected_meta", "procedure"]},
+    )
+    assert verify(initialised).entries == 3
 
 
 def test_entries_from_before_a_kind_existed_still_verify(ctx, monkeypatch):
     """A protected table added to qzzc later is one ``Kind`` line: entries written before it
     compare it as having had no records."""
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     initialised = ctx
@@ -851,7 +856,7 @@ def test_an_added_meta_record_is_found(initialised):
 def test_entries_from_before_meta_was_protected_verify(ctx, monkeypatch):
     """An entry that does not know the meta kind leaves it unchecked (it cannot be compared as
     empty: every store has a year); the next job's entry records it."""
-    import qzzc.services.audit as audit
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     every = audit.KINDS
@@ -1028,10 +1033,10 @@ def _schema_of(url: str) -> str:
     return make_url(url).query["options"].removeprefix("-csearch_path=")
 
 
-def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_next_job(ctx, monkeypatch):
+def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_upgrade_job(ctx, monkeypatch):
     """A store of the qzzc before the meta kind (version 2: marker, draw_applicants) verifies and
-    gains version 3 and its meta records' digest with its next job."""
-    import qzzc.services.audit as audit
+    gains version 3 and its meta records' digest with the upgrade job before its next job."""
+    import qzzc.audit.kinds as audit
     from qzzc.services.plan import init_store
 
     every = audit.KINDS
@@ -1042,7 +1047,8 @@ def test_a_version_2_store_is_upgraded_and_its_meta_protected_by_the_next_job(ct
     assert verify(ctx).entries == 1
     make_records(ctx)
     with ctx.store.reading() as session:
-        assert ctx.store.schema_version(session) == 3
-    assert verify(ctx).entries == 2
+        assert ctx.store.schema_version(session) == SCHEMA_VERSION
+    assert [entry["command"] for entry in list_entries(ctx)][1] == "upgrade"
+    assert verify(ctx).entries == 3
     tamper(ctx, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     assert failure(ctx) == ["数据库的结构版本记录（meta 表）被改动，与审计记录不符。"]

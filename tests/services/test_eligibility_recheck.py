@@ -98,7 +98,8 @@ def test_other_rules_check_everyone_again(initialised, tmp_path, seconds):
     check_eligibility(initialised)
     rules = tmp_path / "rules.toml"
     rules.write_text(
-        RULES.read_text(encoding="utf-8").replace("public_hours = 54", "public_hours = 50", 1), encoding="utf-8"
+        RULES.read_text(encoding="utf-8").replace("public_hours = 54", "public_hours = 50", 1),
+        encoding="utf-8",
     )
     init_store(initialised, rules=rules)
     again = check_eligibility(initialised)
