@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from helpers import add_applicants, applicant_row
+from sqlalchemy import text
 from sqlmodel import select
 
 from qzzc.services import base
+from qzzc.services.audit import list_entries, verify
+from qzzc.services.base import UndeclaredWrite, job
 from qzzc.services.eligibility import check_eligibility
 from qzzc.services.plan import init_store
 from qzzc.store.models import Applicant, VerdictRecord
@@ -144,3 +147,31 @@ def test_checks_within_one_second_under_other_calendars_check_again(initialised,
     assert check_eligibility(initialised).written == 3
     assert check_eligibility(initialised, calendar=calendar).written == 3
     assert check_eligibility(initialised, calendar=calendar).written == 3
+
+
+def test_a_check_that_keeps_every_verdict_seals_the_same_state(initialised):
+    setup(initialised)
+    check_eligibility(initialised)
+    check_eligibility(initialised)
+    first, second = list_entries(initialised)[-2:]
+    assert (first["command"], second["command"]) == ("check", "check")
+    assert second["state"]["groups"]["verdicts"] == first["state"]["groups"]["verdicts"]
+    assert second["summary"] == first["summary"]
+    assert verify(initialised).entries == 4
+
+
+def test_a_table_left_but_written_fails_the_job_and_writes_nothing(initialised):
+    entries = len(list_entries(initialised))
+    with (
+        pytest.raises(UndeclaredWrite, match=r"\['experts'\]"),
+        job(initialised, "test", writes=["experts"]) as current,
+    ):
+        current.session.execute(
+            text(
+                "INSERT INTO experts (id_number, name, unit, specialties, title, title_level, status, committees,"
+                " data_hash, imported_at) VALUES ('330802196001010018', '张三', '衢州学院', '[]', '教授', '正高',"
+                " '在库', '[]', '', '')"
+            )
+        )
+        current.leave("experts")
+    assert len(list_entries(initialised)) == entries
