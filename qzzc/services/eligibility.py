@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from itertools import starmap
+from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any
 
@@ -174,21 +174,28 @@ def check_eligibility(
             scope.append(Applicant.committee_seq == committee)
         connection = session.connection()
         clock = time.perf_counter()
-        rows = _raw(
-            connection,
-            select(*LISTED_COLUMNS, *STORED_COLUMNS)
-            .select_from(Applicant)
-            .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id, isouter=True)
-            .where(*scope)
-            .order_by(Applicant.committee_seq, Applicant.id_number),
-        )
+        ids = select(Applicant.id).where(*scope)
+        checked = select(VerdictRecord.id).where(VerdictRecord.applicant_id.in_(ids)).limit(1)
+        if connection.execute(checked).first() is None:  # never checked: everyone, one select
+            rows, facts_list = _everyone(connection, scope)
+            kept = [False] * len(rows)
+            stale = rows
+        else:
+            rows = _raw(
+                connection,
+                select(*LISTED_COLUMNS, *STORED_COLUMNS)
+                .select_from(Applicant)
+                .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id, isouter=True)
+                .where(*scope)
+                .order_by(Applicant.committee_seq, Applicant.id_number),
+            )
+            kept = _kept(connection, rows, year, _rules_key(connection, year, inputs))
+            stale = [row for row, keep in zip(rows, kept, strict=True) if not keep]
+            facts_list = _facts(connection, stale, scope, everyone=len(stale) == len(rows))
         result = CheckResult(year=year, committee=committee)
         if not rows:
             current.discard()
             return result
-        kept = _kept(connection, rows, year, _rules_key(connection, year, inputs))
-        stale = [row for row, keep in zip(rows, kept, strict=True) if not keep]
-        facts_list = _facts(connection, stale, scope, everyone=len(stale) == len(rows))
         result.timings["load"] = time.perf_counter() - clock
         started = time.perf_counter()
         outcomes = _evaluate_all(facts_list, contexts)
@@ -208,7 +215,6 @@ def check_eligibility(
         result.timings["prepare"] = time.perf_counter() - clock
         clock = time.perf_counter()
         if len(stale) == len(rows):
-            ids = select(Applicant.id).where(*scope)
             connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
         else:
             replaced = [row[0] for row in stale if row[_V_HASH] is not None]
@@ -335,7 +341,32 @@ def _facts(connection: Connection, rows: list[Any], scope: list[Any], everyone: 
             for found in _raw(connection, statement.where(Applicant.id.in_(ids[start : start + CHUNK]))):
                 by_id[found[0]] = found
         fetched = [by_id[identifier] for identifier in ids]
-    columns = list(zip(*fetched, strict=True))[1:]
+    return _facts_of(list(zip(*fetched, strict=True))[1:])
+
+
+def _everyone(connection: Connection, scope: list[Any]) -> tuple[list[tuple[Any, ...]], list[ApplicantFacts]]:
+    """The rows (as the verdict join gives them, with no verdict) and facts of everyone in
+    ``scope``, with one select: for a first check."""
+    fetched = _raw(
+        connection,
+        select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
+        .where(*scope)
+        .order_by(Applicant.committee_seq, Applicant.id_number),
+    )
+    if not fetched:
+        return [], []
+    columns = list(zip(*fetched, strict=True))
+    facts = columns[2:]
+    listed = [columns[0], columns[1], *(facts[_FACT_INDEX[column.key]] for column in LISTED_COLUMNS[2:])]
+    rows = list(zip(*listed, *[repeat(None)] * len(STORED_COLUMNS), strict=False))  # no verdict
+    return rows, _facts_of(facts)
+
+
+_FACT_INDEX = {column.key: index for index, column in enumerate(FACT_COLUMNS)}
+
+
+def _facts_of(columns: list[Any]) -> list[ApplicantFacts]:
+    """``ApplicantFacts`` from the columns of ``FACT_COLUMNS`` as the driver gave them."""
     for index, kind in _CONVERTED:
         columns[index] = _convert_column(columns[index], kind)
     return list(starmap(ApplicantFacts, zip(*columns, strict=True)))
@@ -385,6 +416,7 @@ def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[A
     # Notes are shared by every applicant of a committee: turn each into its dicts once.
     note_forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]] = {}
     stored_forms: dict[str, tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]] = {}
+    notes_only: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], str]] = {}
     dumps = json.dumps
     append, checked = records.append, result.applicants.append
     for row, keep in zip(rows, kept, strict=True):
@@ -402,18 +434,19 @@ def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[A
         else:
             verdict = next(outcomes)
             computed = verdict.verdict
-            reasons = tuple(reason.as_dict() for reason in verdict.reasons)
-            note_pairs = []
-            for note in verdict.notes:
-                form = note_forms.get(note)
-                if form is None:
-                    plain = note.as_dict()
-                    form = note_forms[note] = (plain, {**plain, "note": True})
-                note_pairs.append(form)
-            notes = tuple(plain for plain, _ in note_pairs)
-            stored = [*reasons, *(item for _, item in note_pairs)]
+            if verdict.reasons:
+                reasons = tuple(reason.as_dict() for reason in verdict.reasons)
+                notes, stored = _note_forms(verdict.notes, note_forms)
+                text_form = dumps([*reasons, *stored])
+            else:  # only notes, shared by the committee's applicants: their text made once
+                reasons = ()
+                known = notes_only.get(verdict.notes)
+                if known is None:
+                    notes, stored = _note_forms(verdict.notes, note_forms)
+                    known = notes_only[verdict.notes] = (notes, dumps(stored))
+                notes, text_form = known
             settlement = (True, *row[_V_SETTLED + 1 :]) if settled else (False, None, None, None, None)
-            append((applicant_id, computed, dumps(stored), data_hash, at, *settlement))
+            append((applicant_id, computed, text_form, data_hash, at, *settlement))
         checked(
             CheckedApplicant(
                 id_number=row[3],
@@ -433,6 +466,21 @@ def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[A
             )
         )
     return records
+
+
+def _note_forms(
+    notes: tuple[Note, ...], forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]]
+) -> tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]:
+    """The notes as the result lists them and as the verdict row stores them (``"note": true``),
+    each note's dicts made once (``forms``)."""
+    pairs = []
+    for note in notes:
+        form = forms.get(note)
+        if form is None:
+            plain = note.as_dict()
+            form = forms[note] = (plain, {**plain, "note": True})
+        pairs.append(form)
+    return tuple(plain for plain, _ in pairs), [stored for _, stored in pairs]
 
 
 def _stored_reasons(text_form: str) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
