@@ -22,7 +22,7 @@ from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Text, and_, case, cast, delete, select, text
+from sqlalchemy import Boolean, Connection, Date, Text, and_, case, cast, delete, func, select, text
 from sqlmodel import Session
 
 from qzzc.audit.digests import group_digests
@@ -305,20 +305,27 @@ def _entry_key(entry: Any, year: int) -> tuple[Any, ...] | None:
 def _kept(connection: Connection, rows: list[Any], year: int, key: tuple[Any, ...]) -> list[bool]:
     """For each row, whether its stored verdict still holds: made on the applicant's current data
     by a check (found by its time in the audit chain) whose plan, rules and calendar were the
-    ones in force now. A verdict no such entry vouches for is made again."""
+    ones in force now, with no ``audit accept`` since. A verdict no such entry vouches for is
+    made again (so are all of a second that two such checks with different inputs share)."""
     times = {row[_V_AT] for row in rows if row[_V_HASH] is not None and row[_V_HASH] == row[1]}
     if not times:
         return [False] * len(rows)
+    # A change of the records accepted since (``audit accept``) may have been to a verdict: such
+    # verdicts are made again, as a check always did.
+    accepted = connection.execute(
+        select(func.max(AuditEntry.seq)).where(AuditEntry.command == "audit accept")
+    ).scalar()
     found: dict[str, bool] = {}
     listed = sorted(times)
     for start in range(0, len(listed), CHUNK):
         entries = connection.execute(
-            select(AuditEntry.at, AuditEntry.state, AuditEntry.inputs).where(
+            select(AuditEntry.seq, AuditEntry.at, AuditEntry.state, AuditEntry.inputs).where(
                 AuditEntry.command == "check", AuditEntry.at.in_(listed[start : start + CHUNK])
             )
         )
         for entry in entries:
-            found[entry.at] = found.get(entry.at, True) and _entry_key(entry, year) == key
+            holds = _entry_key(entry, year) == key and (accepted is None or entry.seq > accepted)
+            found[entry.at] = found.get(entry.at, True) and holds
     return [
         row[_V_HASH] is not None and row[_V_HASH] == row[1] and found.get(row[_V_AT], False) for row in rows
     ]

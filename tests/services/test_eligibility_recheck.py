@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from qzzc.services import base
-from qzzc.services.audit import list_entries, verify
+from qzzc.services.audit import accept, list_entries, verify
 from qzzc.services.base import UndeclaredWrite, job
 from qzzc.services.eligibility import check_eligibility
 from qzzc.services.plan import init_store
@@ -175,3 +175,17 @@ def test_a_table_left_but_written_fails_the_job_and_writes_nothing(initialised):
         )
         current.leave("experts")
     assert len(list_entries(initialised)) == entries
+
+
+def test_a_verdict_changed_behind_qzzcs_back_and_accepted_is_made_again(initialised, seconds):
+    setup(initialised)
+    check_eligibility(initialised)
+    with initialised.store.transaction() as session:  # behind qzzc's back
+        session.execute(
+            text("UPDATE verdicts SET verdict = 'eligible', reasons = '[]' WHERE verdict = 'ineligible'")
+        )
+    accept(initialised, "测试：核实后确认")
+    again = check_eligibility(initialised)
+    assert again.written == 3
+    assert stored(initialised)[SHORT][1] == "ineligible"
+    assert check_eligibility(initialised).written == 0
