@@ -117,9 +117,18 @@ class CheckResult:
     @property
     def notes(self) -> dict[str, int]:
         """Each rule-not-applied message, with the number of applicants it concerns."""
-        counts: Counter[str] = Counter()
+        # Applicants mostly share their notes' tuple (``_records``): count each tuple once.
+        shared: Counter[int] = Counter()
+        tuples: dict[int, tuple[dict[str, Any], ...]] = {}
         for applicant in self.applicants:
-            counts.update({note["message"] for note in applicant.notes})
+            notes = applicant.notes
+            if notes:
+                shared[id(notes)] += 1
+                tuples[id(notes)] = notes
+        counts: Counter[str] = Counter()
+        for key, times in shared.items():
+            for message in {note["message"] for note in tuples[key]}:
+                counts[message] += times
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     @property
@@ -420,8 +429,8 @@ def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[A
     verdicts come from ``outcomes`` in turn, keeping settlements whose data are unchanged; fills
     ``result`` with every applicant of ``rows``."""
     records = []
-    # Notes are shared by every applicant of a committee: turn each into its dicts once.
-    note_forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]] = {}
+    # Notes are shared by every applicant of a committee: turn each set into its dicts once.
+    note_forms: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]] = {}
     stored_forms: dict[str, tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]] = {}
     notes_only: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], str]] = {}
     dumps = json.dumps
@@ -476,18 +485,16 @@ def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[A
 
 
 def _note_forms(
-    notes: tuple[Note, ...], forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]]
+    notes: tuple[Note, ...],
+    made: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]],
 ) -> tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]:
     """The notes as the result lists them and as the verdict row stores them (``"note": true``),
-    each note's dicts made once (``forms``)."""
-    pairs = []
-    for note in notes:
-        form = forms.get(note)
-        if form is None:
-            plain = note.as_dict()
-            form = forms[note] = (plain, {**plain, "note": True})
-        pairs.append(form)
-    return tuple(plain for plain, _ in pairs), [stored for _, stored in pairs]
+    made once for each set of notes (``made``): applicants with the same notes share them."""
+    forms = made.get(notes)
+    if forms is None:
+        plain = tuple(note.as_dict() for note in notes)
+        forms = made[notes] = (plain, [{**item, "note": True} for item in plain])
+    return forms
 
 
 def _stored_reasons(text_form: str) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
