@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from qzzc.core.privacy import mask_id
+from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import QzzcError
 
 ALGORITHM = "qzzc-draw-1"
@@ -347,3 +349,48 @@ def verify(stored: StoredDraw) -> list[str]:
             elif was[1] != now[1]:
                 problems.append(f"{where}：{label}第 {place} 位（{mask_id(was[0])}）的排序码不符")
     return problems
+
+
+# -- the seats after replacements ---------------------------------------------------------------
+
+
+def current_members(record: Any, replacements: Sequence[Any]) -> tuple[list[dict], list[dict]]:
+    """The members (in seat order) and the alternates left of a draw after its replacements (替补).
+
+    A replacement already reflected in ``record.members`` is not applied twice."""
+    members = [dict(member) for member in record.members]
+    alternates = [dict(alternate) for alternate in record.alternates]
+    for replacement in replacements:
+        seated = [member["id_number"] for member in members]
+        if replacement.out_id_number not in seated or replacement.in_id_number in seated:
+            continue
+        incoming = next((a for a in alternates if a["id_number"] == replacement.in_id_number), None)
+        if incoming is None:
+            incoming = {"id_number": replacement.in_id_number, "name": ""}
+        else:
+            alternates.remove(incoming)
+        members[seated.index(replacement.out_id_number)] = incoming
+    return members, alternates
+
+
+def seated_members(record: Any, replacements: Sequence[Any]) -> list[dict[str, Any]]:
+    """The members of a draw after its replacements, in seat order."""
+    return current_members(record, replacements)[0]
+
+
+# -- the committee's size ---------------------------------------------------------------------
+
+
+def size_band(plan: Any, titles: list[str]) -> str | None:
+    """The band that sets the least size: the highest among the titles under review that the
+    committee evaluates itself; a title it only recommends (推荐) to a higher committee is judged
+    there, so a 中级 committee recommending one 高级 applicant still sits at its 中级 size. When
+    every title is a recommendation, the highest band among them."""
+    evaluated = [title for title in titles if plan.mode_of(title) == "评审"]
+    return highest_band(evaluated or titles)
+
+
+def highest_band(titles) -> str | None:
+    """The highest band (初级 < 中级 < 高级) among ``titles`` whose level is known, or None."""
+    bands = {level.band for title in titles if (level := level_of(title)) is not None}
+    return max(bands, key=BANDS.index) if bands else None

@@ -7,11 +7,12 @@ from qzzc.core.cells import CellInvalid, enum_parser, parse_text, text_parser
 from qzzc.core.forms import ID_COLUMN, PHONE_COLUMN, Column, choice
 from qzzc.core.ids import parse_id_number
 from qzzc.core.privacy import mask_id
+from qzzc.core.regions import OUTSIDE, QUZHOU_REGIONS
 from qzzc.core.text import split_top_level, squeeze
 
 STATUSES = ("在库", "暂停")
 TITLE_LEVELS = ("副高级", "正高级")
-REGIONS = ("市本级", "柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县", "市外")
+REGIONS = (*QUZHOU_REGIONS, OUTSIDE)
 _TEXT = text_parser(200)
 _NAME = text_parser(50)
 

@@ -7,7 +7,7 @@ never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qzzc.core.cells import (
@@ -21,6 +21,7 @@ from qzzc.core.cells import (
 )
 from qzzc.core.ids import parse_id_number
 from qzzc.core.privacy import mask_id, mask_phone
+from qzzc.core.regions import OUTSIDE, QUZHOU_REGIONS
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,30 @@ PHONE_COLUMN = Column(
 
 UNIT_TYPES = ("机关", "事业单位", "企业", "社会组织", "其他")
 AFFILIATIONS = ("市属", "县（市、区）属", "省部属", "市外")
-REGIONS = ("市本级", "柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县", "市外")
+REGIONS = (*QUZHOU_REGIONS, OUTSIDE)
 APPLICATION_TYPES = ("正常申报", "初定", "破格", "越级", "转评", "直通车")
+# Highest first: the bundled rules file's education.order reversed (tests/store/test_fields.py).
 EDUCATIONS = ("研究生", "本科", "大专", "中专", "高中及以下")
+EDUCATION_SYNONYMS = {
+    "硕士研究生": "研究生",
+    "博士研究生": "研究生",
+    "大学本科": "本科",
+    "大学专科": "大专",
+    "专科": "大专",
+}
 DEGREES = ("博士", "硕士", "学士", "无")
 ASSESSMENTS = ("优秀", "合格", "基本合格", "不合格")
+
+
+def _region_column(regions: tuple[str, ...]) -> Column:
+    return choice("region", "所在地区", regions, aliases=("地区",))
+
+
+def _education_column(educations: tuple[str, ...]) -> Column:
+    synonyms = {word: target for word, target in EDUCATION_SYNONYMS.items() if target in educations}
+    example = "本科" if "本科" in educations else educations[0]
+    return choice("education", "学历", educations, required=True, example=example, synonyms=synonyms)
+
 
 APPLICANT_FORM: tuple[Column, ...] = (
     Column("name", "姓名", (), True, _NAME, example="张三"),
@@ -90,11 +110,11 @@ APPLICANT_FORM: tuple[Column, ...] = (
     Column("unit", "工作单位", ("单位名称", "申报单位"), True, _TEXT, example="衢州市建筑设计院"),
     choice("unit_type", "单位性质", UNIT_TYPES, example="事业单位"),
     choice("unit_affiliation", "单位隶属", AFFILIATIONS, synonyms={"县市区属": "县（市、区）属", "县属": "县（市、区）属"}),
-    choice("region", "所在地区", REGIONS, aliases=("地区",)),
+    _region_column(REGIONS),
     Column("specialty", "申报专业", ("专业",), True, _TEXT, example="建筑设计"),
     Column("title", "申报资格", ("申报职称", "申报资格名称"), True, _TEXT, example="工程师"),
     choice("application_type", "申报类型", APPLICATION_TYPES, aliases=("申报方式",)),
-    choice("education", "学历", EDUCATIONS, required=True, example="本科", synonyms={"硕士研究生": "研究生", "博士研究生": "研究生", "大学本科": "本科", "大学专科": "大专", "专科": "大专"}),
+    _education_column(EDUCATIONS),
     choice("degree", "学位", DEGREES, example="学士"),
     Column("years_of_work", "从事专业技术工作年限", ("专业技术工作年限", "工作年限"), True, parse_int, example=6),
     Column("current_title", "现职称", ("现有职称",), False, _TEXT, example="助理工程师"),
@@ -115,3 +135,17 @@ APPLICANT_FORM: tuple[Column, ...] = (
     Column("fraud", "学术造假", (), False, parse_yes_no, YES_NO, example="否"),
     PHONE_COLUMN,
 )  # fmt: skip
+
+
+def applicant_form(
+    regions: Sequence[str], outside: str, education_order: Sequence[str]
+) -> tuple[Column, ...]:
+    """The applicant form with the 所在地区 and 学历 choices of a year's rules file
+    (``YearRules.regions``, ``.outside``, ``.education_order`` lowest first): ``APPLICANT_FORM``
+    itself for the bundled file's, so a new city needs only its rules file."""
+    regions = (*regions, outside)
+    educations = tuple(reversed(education_order))
+    if regions == REGIONS and educations == EDUCATIONS:
+        return APPLICANT_FORM
+    own = {"region": _region_column(regions), "education": _education_column(educations)}
+    return tuple(own.get(column.key, column) for column in APPLICANT_FORM)

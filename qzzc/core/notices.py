@@ -1,38 +1,15 @@
 """What the public notices and the filing form say (SPEC §8), as plain values.
 
-One context dataclass per document; the templates in ``templates/`` use only their fields (a
-test checks). Nothing here holds an ID number or a personal phone: the services build these
-contexts from the store and leave personal data out.
+One context dataclass per document (each kind's declaration in ``qzzc.notices.kinds`` names
+its own); the templates in ``templates/`` use only their fields (a test checks). Nothing here
+holds an ID number or a personal phone: the services build these contexts from the store and
+leave personal data out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-KINDS = ("announcement", "pre-review", "result", "filing-form")
-PAPERS = ("draw-record", "sign-in", "ballot", "tally-sheet")
-"""The meeting papers (SPEC §12): internal, never public (``qzzc.core.papers``)."""
-TITLES = {
-    "announcement": "评审公告",
-    "pre-review": "评前公示",
-    "result": "评审结果公示",
-    "filing-form": "评审结果备案表",
-    "draw-record": "专家抽取记录",
-    "sign-in": "签到表",
-    "ballot": "表决票",
-    "tally-sheet": "计票表",
-}
-FORMATS = {
-    "announcement": (".html", ".md", ".docx"),
-    "pre-review": (".html", ".md", ".xlsx", ".docx"),
-    "result": (".html", ".md", ".xlsx", ".docx"),
-    "filing-form": (".html", ".md", ".xlsx", ".docx"),
-    "draw-record": (".docx", ".html", ".xlsx", ".json"),
-    "sign-in": (".docx", ".html", ".xlsx"),
-    "ballot": (".docx", ".html"),
-    "tally-sheet": (".docx", ".html", ".xlsx"),
-}
 
 
 def chinese_date(day: dt.date) -> str:

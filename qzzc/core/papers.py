@@ -21,13 +21,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from qzzc.core.draw import Candidate, StoredDraw
-from qzzc.core.notices import FORMATS, PAPERS, TITLES, Office, chinese_date
+from qzzc.core.notices import Office, chinese_date
 from qzzc.core.tally import needed_attending, needed_yes_votes
 from qzzc.errors import QzzcError
-
-PAPER_KINDS = PAPERS
-PAPER_TITLES = {kind: TITLES[kind] for kind in PAPERS}
-PAPER_FORMATS = {kind: FORMATS[kind] for kind in PAPERS}
 
 # The program printed in the draw record, run by anyone who has the record's JSON export. It
 # restates core.draw.draw in a dozen lines of the standard library; a test runs it as printed.

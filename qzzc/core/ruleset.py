@@ -1,41 +1,22 @@
-"""The year's rules file (``data/rules2021.toml``), parsed and checked.
+"""The year's rules file (``data/rules2021.toml``), parsed and checked into one ``YearRules``.
 
-Only the shape every year's file shares is checked here; each rule reads its own table and the
-rule modules check their keys when the file is loaded (``parse_rules`` calls them all), so a bad
-file is refused by ``qzzc init`` with the key and the reason, never half-way through a check.
+``parse_rules`` is the one reader of a rules file: it checks the shape every year's file shares
+(the year, the known top-level keys) and then reads every field of ``YearRules``, so a bad file is
+refused by ``qzzc init`` with the key and the reason, never half-way through a check.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
+from qzzc.core.rules.year import KNOWN_KEYS, YearRules, year_rules
 from qzzc.errors import ConfigError
 
-
-@dataclass(frozen=True)
-class RuleSet:
-    """A year's thresholds and lists. ``data`` is the parsed TOML document."""
-
-    year: int
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        value = self.data.get(name, {})
-        return value if isinstance(value, Mapping) else {}
+RuleSet = YearRules  # the name services used for the parsed file
+__all__ = ["KNOWN_KEYS", "RuleSet", "YearRules", "parse_rules"]
 
 
-KNOWN_KEYS = (
-    "year", "source", "publicity", "education", "cpd", "initial", "series", "scope", "affiliation",
-    "assessment", "draw", "title", "direct",
-)  # fmt: skip
-"""The top-level keys a rules file may have: a misspelt section (``[cdp]``) would otherwise be
-ignored and its rule silently not applied."""
-
-
-def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
+def parse_rules(text: str, source: str = "规则文件") -> YearRules:
     """Returns the rules of ``text`` (TOML). Raises ``ConfigError`` naming the key and the reason."""
     try:
         data = tomllib.loads(text)
@@ -49,9 +30,4 @@ def parse_rules(text: str, source: str = "规则文件") -> RuleSet:
         raise ConfigError(
             f"{source}：不认识的键 {'、'.join(unknown)}（可用的键：{'、'.join(KNOWN_KEYS)}）；请检查拼写"
         )
-    # Each part's reader checks its keys now, so a bad file never gets as far as a check or draw.
-    from qzzc.core.rules import draw_min_sizes, thresholds_from
-
-    thresholds_from(data, source)
-    draw_min_sizes(data, source)
-    return RuleSet(year=year, data=data)
+    return year_rules(data, source)

@@ -10,12 +10,15 @@ Only counts per applicant are kept, never who voted how.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from qzzc.core.cells import CellInvalid, parse_int
 from qzzc.core.forms import Column
 from qzzc.core.ids import LOST_DIGITS
+from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.text import squeeze
 from qzzc.errors import MAX_LISTED_ERRORS, CellError, QzzcError
@@ -287,3 +290,81 @@ def differences(
         ]
         lines.append(f"{who}：{'；'.join(parts)}")
     return lines
+
+
+# -- who is under review ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who is under review at a meeting (``applicants``, in order of ID number), and why each
+    applicant left out is (``left_out``: ID number → reason)."""
+
+    applicants: list[Any]
+    left_out: dict[str, str]
+
+
+LATE = "抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
+DROPPED = "抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
+
+
+def review(current: Sequence[Any], recorded: Mapping[int, str]) -> Review:
+    """The applicants under review: of those eligible now (``current``, each with ``id`` and
+    ``id_number``), the ones the active draw recorded (``recorded``: applicant id → ID number), so
+    that the recusals were checked against exactly the applicants voted on; every one when the
+    draw recorded none (a draw made before qzzc kept the list).
+
+    Where SPEC is silent: a recorded one whose verdict in force is no longer ``eligible`` (an
+    integrity veto found after the draw, say) is left out, not voted on; one eligible only since
+    the draw is left out too, as their recusals were never checked (a redraw takes them in).
+    """
+    if not recorded:
+        return Review(list(current), {})
+    kept = [applicant for applicant in current if applicant.id in recorded]
+    left_out = {applicant.id_number: LATE for applicant in current if applicant.id not in recorded}
+    eligible_now = {applicant.id for applicant in current}
+    left_out |= {
+        id_number: DROPPED for applicant_id, id_number in recorded.items() if applicant_id not in eligible_now
+    }
+    return Review(kept, left_out)
+
+
+# -- the members absent ------------------------------------------------------------------------
+
+
+def absent_members(
+    absent: Sequence[str], members: list[dict[str, Any]], size: int, attending: int
+) -> list[dict[str, Any]]:
+    """The members named absent, checked: each a member, none twice, and N − A of them. When fewer
+    attend than are seated, ``--absent`` must name exactly the missing members (SPEC §7), so that the
+    minutes and the filing form never list an absent expert as present."""
+    if not absent:
+        if attending < size:
+            raise QzzcError(
+                f"委员 {size} 人、出席 {attending} 人：请用 --absent 逐一列出未出席的 {size - attending} 名委员"
+                "（身份证号，可重复使用 --absent），以免备案表把缺席委员列为出席专家。未记录任何计票结果。"
+            )
+        return []
+    by_id = {member["id_number"]: member for member in members}
+    people = [(member["id_number"], member.get("name", "")) for member in members]
+    wanted = [
+        re.sub(r"\s+", "", value).upper()
+        if looks_like_id(value)
+        else find_person(value, people, "本次会议的委员")
+        for value in absent
+    ]
+    problems = []
+    seen: set[str] = set()
+    for value in wanted:
+        if value not in by_id:
+            problems.append(f"  {mask_id(value)} 不是本次会议执行委员会的委员")
+        elif value in seen:
+            problems.append(f"  {mask_id(value)} 重复列出")
+        seen.add(value)
+    if not problems and len(wanted) != size - attending:
+        problems.append(
+            f"  列出缺席委员 {len(wanted)} 人，而委员 {size} 人、出席 {attending} 人，缺席应为 {size - attending} 人"
+        )
+    if problems:
+        raise QzzcError("\n".join(["缺席委员（--absent）有误：", *problems, "未记录任何计票结果。"]))
+    return [by_id[value] for value in wanted]

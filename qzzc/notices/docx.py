@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +321,21 @@ class Builder:
 
         self.run(self.doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
 
+    def _grid(self, rows: int, cols: int) -> Any:
+        """A bordered table, centred, laid out at the widths set (not as Word guesses them)."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        table = self.doc.add_table(rows=rows, cols=cols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        return table
+
     def table(
         self,
         headers: Sequence[str],
@@ -333,20 +348,14 @@ class Builder:
         """A bordered table: header row repeated on each page and kept with the first rows, rows that
         never split, widths from ``column_layout``; ``left`` are the columns aligned left (the
         rest are centred); ``height_mm`` a least row height (room to write)."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.enum.text import WD_LINE_SPACING
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
         size, widths = column_layout(headers, rows)
-        table = self.doc.add_table(rows=0, cols=len(headers))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        table = self._grid(0, len(headers))
         tbl_pr = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout)
         margins = OxmlElement("w:tblCellMar")
         for side in ("left", "right"):
             margin = OxmlElement(f"w:{side}")
@@ -382,20 +391,13 @@ class Builder:
 
     def form(self, rows: Sequence[tuple[str, str]]) -> None:
         """A two-column bordered form of labels (黑体) and values, rows that never split."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
         size = 12
         label_width = max(text_width(label, size) for label, _ in rows) * 1.04 + 2 * CELL_PAD_PT
         widths = [label_width, TEXT_WIDTH_PT - label_width]
-        table = self.doc.add_table(rows=0, cols=2)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        table = self._grid(0, 2)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = self.Pt(width)
         for label, value in rows:
@@ -414,17 +416,10 @@ class Builder:
     def seal_boxes(self, boxes: Sequence[str], office: str, date: str) -> None:
         """The form's signature and seal boxes: one bordered cell each, at least 45 mm high (a 42 mm
         seal fits), the label at the top and the date line at the bottom."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
-        table = self.doc.add_table(rows=1, cols=len(boxes))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        table = self._grid(1, len(boxes))
         row = table.rows[0]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         row.height = self.Mm(SEAL_MM + 8)
@@ -478,7 +473,7 @@ class Builder:
 # -- the documents ---------------------------------------------------------------------------
 
 
-def _announcement(c: n.AnnouncementContext) -> bytes:
+def announcement(c: n.AnnouncementContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审公告")
     b.title(c.office.committee, f"{c.office.year}年度职称评审公告")
     b.para(f"根据{c.source}精神，现将{c.office.committee}{c.office.year}年度职称评审工作有关事项公告如下。")
@@ -532,7 +527,7 @@ def _objections(office: n.Office) -> str:
     )
 
 
-def _pre_review(c: n.PreReviewContext) -> bytes:
+def pre_review(c: n.PreReviewContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审评前公示")
     b.title(c.office.committee, f"{c.office.year}年度职称评审评前公示")
     b.para(
@@ -549,7 +544,7 @@ def _pre_review(c: n.PreReviewContext) -> bytes:
     return b.bytes()
 
 
-def _result(c: n.ResultContext) -> bytes:
+def result(c: n.ResultContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审结果公示")
     b.title(c.office.committee, f"{c.office.year}年度职称评审结果公示")
     parts = []
@@ -572,7 +567,7 @@ def _result(c: n.ResultContext) -> bytes:
     return b.bytes()
 
 
-def _filing_form(c: n.FilingFormContext) -> bytes:
+def filing_form(c: n.FilingFormContext) -> bytes:
     b = Builder(f"{c.office.committee}评审结果备案表", footer="form")
     b.title(f"{c.office.year}年度职称评审结果备案表")
     absent = f"（缺席：{'、'.join(c.absent)}）" if c.absent else ""
@@ -611,7 +606,7 @@ def _paper_lead(b: Builder, office: n.Office, meeting_id: int, date: str, place:
     b.labelled("会议", f"第 {meeting_id} 号评审会议，{date}" + (f"，{place}" if place else ""))
 
 
-def _draw_record(c: p.DrawRecordContext) -> bytes:
+def draw_record(c: p.DrawRecordContext) -> bytes:
     b = Builder(f"{c.office.committee}专家抽取记录")
     b.title("专家抽取记录")
     b.para("（内部材料，不公开）", indent=False, align=b.align.CENTER, size=12)
@@ -679,7 +674,7 @@ def _draw_record(c: p.DrawRecordContext) -> bytes:
     return b.bytes()
 
 
-def _sign_in(c: p.SignInContext) -> bytes:
+def sign_in(c: p.SignInContext) -> bytes:
     b = Builder(f"{c.office.committee}评审会议签到表")
     b.title("评审会议签到表")
     _paper_lead(b, c.office, c.meeting_id, c.meeting_date_text, c.place)
@@ -699,7 +694,7 @@ def _sign_in(c: p.SignInContext) -> bytes:
     return b.bytes()
 
 
-def _ballot(c: p.BallotContext) -> bytes:
+def ballot(c: p.BallotContext) -> bytes:
     b = Builder(f"{c.office.committee}评审表决票")
     headers = ("序号", "姓名", "工作单位", "申报资格", "同意", "不同意", "弃权")
     rows = [(a.number, a.name, a.unit, a.title, "□", "□", "□") for a in c.applicants]
@@ -718,7 +713,7 @@ def _ballot(c: p.BallotContext) -> bytes:
     return b.bytes()
 
 
-def _tally_sheet(c: p.TallySheetContext) -> bytes:
+def tally_sheet(c: p.TallySheetContext) -> bytes:
     b = Builder(f"{c.office.committee}评审计票表")
     b.title("评审计票表")
     _paper_lead(b, c.office, c.meeting_id, c.meeting_date_text)
@@ -747,25 +742,14 @@ def _tally_sheet(c: p.TallySheetContext) -> bytes:
     return b.bytes()
 
 
-BUILDERS = {
-    "announcement": _announcement,
-    "pre-review": _pre_review,
-    "result": _result,
-    "filing-form": _filing_form,
-    "draw-record": _draw_record,
-    "sign-in": _sign_in,
-    "ballot": _ballot,
-    "tally-sheet": _tally_sheet,
-}
-
-
-def document(kind: str, context: Any, template: Path | None = None) -> bytes:
-    """Returns document ``kind`` as the bytes of a .docx: the office's ``template`` filled with
-    docxtpl if given, else the bundled layout. Raises ``QzzcError`` for a template that is not a
-    Word document or does not render."""
+def document(layout: Callable[[Any], bytes], context: Any, template: Path | None = None) -> bytes:
+    """Returns the document as the bytes of a .docx: the office's ``template`` filled with docxtpl
+    if given, else the kind's ``layout`` (one function above per kind, named by its declaration in
+    ``qzzc.notices.kinds``). Raises ``QzzcError`` for a template that is not a Word document or
+    does not render."""
     if template is not None:
         return from_template(template, context)
-    return BUILDERS[kind](context)
+    return layout(context)
 
 
 def from_template(template: Path, context: Any) -> bytes:

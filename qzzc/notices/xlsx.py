@@ -1,288 +1,59 @@
-"""The lists and the filing form as xlsx: bordered, sized, ready to print on A4.
-
-These sheets are written as SpreadsheetML directly rather than through openpyxl: a notice is
-one fixed shape (a title, lead lines, a bordered table, foot lines), and openpyxl's per-cell
-objects cost about 25 µs a cell, 1.5 s for a 10,000-applicant list; the XML written here costs
-about a microsecond. openpyxl still writes the blank forms (``qzzc.sheets.writer``), which need
-drop-downs and formats, and the tests read every notice back with openpyxl and python-calamine.
-
-Every string is an inline string, never a formula, so an applicant's ``=HYPERLINK(…)`` stays
-words. Characters XML cannot carry (control characters) are dropped.
+"""The notices' and the meeting papers' sheets: one ``Table`` per kind, written to xlsx by
+``qzzc.sheets.writer.workbook`` (bordered, sized, ready to print on A4). Each kind's declaration
+(``qzzc.notices.kinds``) names its table function here.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import re
-import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
-
 from qzzc.core.notices import FilingFormContext, PreReviewContext, ResultContext
 from qzzc.core.papers import DrawRecordContext, SignInContext, TallySheetContext
-from qzzc.sheets.writer import width_of
+from qzzc.sheets.writer import BODY, FOOT, HEAD, LEAD, PLAIN, TITLE, Table, workbook
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
-# Cell formats, as indexes into the stylesheet's cellXfs below.
-PLAIN, TITLE, LEAD, FOOT, HEAD, BODY = range(6)
-
-_STYLES = f"""{_DECLARATION}<styleSheet xmlns="{_MAIN}">\
-<fonts count="3">\
-<font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font>\
-<font><b/><sz val="16"/><name val="黑体"/><family val="3"/><charset val="134"/></font>\
-<font><sz val="11"/><name val="黑体"/><family val="3"/><charset val="134"/></font>\
-</fonts>\
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
-<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>\
-<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>\
-<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>\
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="6">\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">\
-<alignment horizontal="center" vertical="center" wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
-<alignment horizontal="left" vertical="center" wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
-<alignment horizontal="right" vertical="center" wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="2" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1">\
-<alignment horizontal="center" vertical="center" wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1">\
-<alignment horizontal="center" vertical="center" wrapText="1"/></xf>\
-</cellXfs>\
-<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>\
-</styleSheet>"""
-
-_CONTENT_TYPES = f"""{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-<Default Extension="xml" ContentType="application/xml"/>\
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
-<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
-</Types>"""
-
-_ROOT_RELS = f"""{_DECLARATION}<Relationships xmlns="{_PKG_REL}">\
-<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>\
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>\
-</Relationships>"""
-
-_WORKBOOK_RELS = f"""{_DECLARATION}<Relationships xmlns="{_PKG_REL}">\
-<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>\
-<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>\
-</Relationships>"""
-
-_APP = f"""{_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
-<Application>qzzc</Application></Properties>"""
-
-_CORE = f"""{_DECLARATION}<cp:coreProperties \
-xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{{title}}</dc:title><dc:creator>qzzc</dc:creator>\
-</cp:coreProperties>"""
-
-# XML 1.0 has no way to write these; a cell holding one keeps the rest of its text.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-LINE_HEIGHT = 15.0  # points per line of 11-point 宋体
-TITLE_HEIGHT = 27.0  # points per line of the 16-point title
+__all__ = ["BODY", "FOOT", "HEAD", "LEAD", "PLAIN", "TITLE", "Table", "workbook"]
 
 
-@dataclass(frozen=True)
-class Table:
-    """One notice sheet: a title over a bordered table, with lines of text before and after."""
-
-    sheet: str
-    title: str
-    lead: Sequence[str]
-    headers: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    foot: Sequence[str]
-
-
-def _letters(count: int) -> list[str]:
-    letters = []
-    for index in range(1, count + 1):
-        name = ""
-        while index:
-            index, rest = divmod(index - 1, 26)
-            name = chr(65 + rest) + name
-        letters.append(name)
-    return letters
-
-
-def _xml(value: str) -> str:
-    """Text escaped for XML, without the characters XML cannot hold."""
-    return escape(_NOT_XML.sub("", value))
-
-
-def _text(value: str) -> str:
-    value = _xml(value)
-    if value[:1].isspace() or value[-1:].isspace():
-        return f'<is><t xml:space="preserve">{value}</t></is>'
-    return f"<is><t>{value}</t></is>"
-
-
-def _cell(ref: str, style: int, value: object) -> str:
-    if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>'
-    if isinstance(value, bool):
-        return f'<c r="{ref}" s="{style}" t="inlineStr">{_text("是" if value else "否")}</c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
-    return f'<c r="{ref}" s="{style}" t="inlineStr">{_text(str(value))}</c>'
-
-
-def _widths(table: Table) -> list[int]:
-    """Column widths that fit the longest cell of each column, between 6 and 40."""
-    widths = [width_of(text) for text in table.headers]
-    for values in table.rows:
-        for column, value in enumerate(values):
-            size = width_of(str(value))
-            if size > widths[column]:
-                widths[column] = size
-    return [int(min(max(size, 6), 40)) for size in widths]
-
-
-def worksheet(table: Table) -> tuple[str, int]:
-    """Returns the sheet's XML and the row number of the table's header (printed on every page).
-
-    Lines of text are merged across the table's width and wrapped, with a row height for the
-    lines they take; the table rows are left to the reader's own height."""
-    columns = len(table.headers)
-    letters = _letters(columns)
-    widths = _widths(table)
-    last = letters[-1]
-    parts: list[str] = []
-    merges: list[str] = []
-    number = 0
-
-    def text_row(text: str, style: int, height: float) -> None:
-        nonlocal number
-        number += 1
-        cells = _cell(f"A{number}", style, text) + "".join(
-            f'<c r="{letter}{number}" s="{style}"/>' for letter in letters[1:]
-        )
-        parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">{cells}</row>')
-        if columns > 1:
-            merges.append(f'<mergeCell ref="A{number}:{last}{number}"/>')
-
-    def lines_of(text: str, scale: float = 1.0) -> int:
-        return max(1, math.ceil(width_of(text) * scale / max(sum(widths) - 2, 1)))
-
-    text_row(table.title, TITLE, TITLE_HEIGHT * lines_of(table.title, scale=16 / 11))
-    for text in table.lead:
-        text_row(text, LEAD, LINE_HEIGHT * lines_of(text))
-    number += 1
-    header_row = number
-    parts.append(
-        f'<row r="{number}">'
-        + "".join(
-            _cell(f"{letter}{number}", HEAD, text)
-            for letter, text in zip(letters, table.headers, strict=True)
-        )
-        + "</row>"
+def _publicity(
+    context: PreReviewContext | ResultContext,
+    sheet: str,
+    title: str,
+    before: str,
+    headers: tuple[str, ...],
+    rows: list[tuple[object, ...]],
+) -> Table:
+    """A publicity list: the period and where to object, the list, the office and the date."""
+    office, period = context.office, context.period
+    return Table(
+        sheet,
+        f"{office.committee}{office.year}年度职称评审{title}",
+        [
+            f"{before}公示期：{period.text}（{period.days}个工作日）。如有异议，请以书面实名形式向"
+            f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
+        ],
+        headers,
+        rows,
+        [f"{office.name}　{office.issued_text}"],
     )
-    for values in table.rows:
-        number += 1
-        parts.append(
-            f'<row r="{number}">'
-            + "".join(
-                _cell(f"{letter}{number}", BODY, value) for letter, value in zip(letters, values, strict=True)
-            )
-            + "</row>"
-        )
-    for index, text in enumerate(table.foot, start=1):
-        # The last line, the issuing office and the date, stands at the right as in a notice.
-        text_row(text, FOOT if index == len(table.foot) else LEAD, LINE_HEIGHT * lines_of(text))
-    cols = "".join(
-        f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-        for index, width in enumerate(widths, start=1)
-    )
-    merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
-    xml = (
-        f'{_DECLARATION}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="A1:{last}{number}"/>'
-        '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-        f'<sheetFormatPr defaultRowHeight="{LINE_HEIGHT:g}"/>'
-        f"<cols>{cols}</cols>"
-        f"<sheetData>{''.join(parts)}</sheetData>"
-        f"{merged}"
-        '<printOptions horizontalCentered="1"/>'
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
-        "</worksheet>"
-    )
-    return xml, header_row
-
-
-def _workbook(sheet: str, header_row: int) -> str:
-    sheet = _NOT_XML.sub("", sheet)
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    return (
-        f'{_DECLARATION}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
-        '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f'<sheets><sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
-        '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
-        f"{escape(quoted)}!${header_row}:${header_row}</definedName></definedNames>"
-        "</workbook>"
-    )
-
-
-def workbook(table: Table) -> bytes:
-    """Returns ``table`` as the bytes of a one-sheet xlsx workbook."""
-    sheet, header_row = worksheet(table)
-    parts = {
-        "[Content_Types].xml": _CONTENT_TYPES,
-        "_rels/.rels": _ROOT_RELS,
-        "docProps/app.xml": _APP,
-        "docProps/core.xml": _CORE.format(title=_xml(table.title)),
-        "xl/workbook.xml": _workbook(table.sheet, header_row),
-        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
-        "xl/styles.xml": _STYLES,
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, text in parts.items():
-            book.writestr(name, text.encode("utf-8"))
-    return buffer.getvalue()
 
 
 def pre_review_table(context: PreReviewContext) -> Table:
-    office = context.office
-    return Table(
+    return _publicity(
+        context,
         "评前公示",
-        f"{office.committee}{office.year}年度职称评审评前公示",
-        [
-            f"公示期：{context.period.text}（{context.period.days}个工作日）。如有异议，请以书面实名形式向"
-            f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
-        ],
+        "评前公示",
+        "",
         ("序号", "姓名", "性别", "工作单位", "申报资格", "申报专业"),
         [(a.number, a.name, a.gender, a.unit, a.title, a.specialty) for a in context.applicants],
-        [f"{office.name}　{office.issued_text}"],
     )
 
 
 def result_table(context: ResultContext) -> Table:
-    office = context.office
-    return Table(
+    return _publicity(
+        context,
         "评审结果公示",
-        f"{office.committee}{office.year}年度职称评审结果公示",
-        [
-            f"评审会议：{context.meeting_date_text}。公示期：{context.period.text}（{context.period.days}个工作日）。"
-            f"如有异议，请以书面实名形式向{office.contact_unit}反映，联系电话：{office.contact_phone}。"
-        ],
+        "结果公示",
+        f"评审会议：{context.meeting_date_text}。",
         ("序号", "姓名", "性别", "工作单位", "专业", "资格名称", "评审结果"),
         [(a.number, a.name, a.gender, a.unit, a.specialty, a.title, a.result) for a in context.applicants],
-        [f"{office.name}　{office.issued_text}"],
     )
 
 
@@ -316,9 +87,6 @@ def filing_form_table(context: FilingFormContext) -> Table:
         ],
         foot,
     )
-
-
-TABLES = {"pre-review": pre_review_table, "result": result_table, "filing-form": filing_form_table}
 
 
 # -- the meeting papers (SPEC §12), internal ---------------------------------------------------
@@ -394,8 +162,3 @@ def tally_sheet_table(context: TallySheetContext) -> Table:
         [(a.number, a.name, a.title, "", "", "", "", "") for a in context.applicants],
         ["计票人（签字）：　　　　　　　监票人（签字）：　　　　　　　日期：　　　年　　月　　日"],
     )
-
-
-TABLES.update(
-    {"draw-record": draw_record_table, "sign-in": sign_in_table, "tally-sheet": tally_sheet_table}  # type: ignore[dict-item]
-)

@@ -19,15 +19,15 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
-from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN
+from qzzc.core.forms import APPLICANT_FORM, ID_COLUMN, applicant_form
 from qzzc.core.ids import IdNumber, age_problem
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import EligibilityRules, place_specialty, thresholds_from
+from qzzc.core.rules import YearRules, place_specialty
 from qzzc.errors import CellError, first_errors
-from qzzc.services import plan as plan_service
 from qzzc.services.base import Context, job, now, read_input
 from qzzc.sheets.reader import ParsedRow, read_sheet
+from qzzc.store import queries
 from qzzc.store.db import bulk_insert
 from qzzc.store.models import Applicant, VerdictRecord
 
@@ -79,11 +79,12 @@ def import_applicants(
     """
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
-        committee = plan_service.committee(session, year, committee_seq)
-        others = plan_service.committees(session, year)
-        rules = thresholds_from(plan_service.ruleset(session, year).data)
+        committee = queries.committee(session, year, committee_seq)
+        others = queries.committees(session, year)
+        rules = queries.ruleset(session, year)
     data = read_input(path)
-    parsed = read_sheet(data, path.name, APPLICANT_FORM, sheet, progress=progress)
+    form = applicant_form(rules.regions, rules.outside, rules.education_order)
+    parsed = read_sheet(data, path.name, form, sheet, progress=progress)
     result = ImportResult(
         committee_seq, parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run
     )
@@ -129,7 +130,7 @@ def _check_rows(
     headers: dict[str, str],
     committee: Committee,
     others: list[Committee],
-    rules: EligibilityRules,
+    rules: YearRules,
     year: int,
 ) -> list[CellError]:
     """Row checks beyond single cells: the committee's specialties (``place_specialty``) and titles,
@@ -292,12 +293,10 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
     """Returns the year's applicants (of one committee, or all) as dicts with every imported
     field, ``committee``, ``verdict`` (the verdict in force, or None before ``qzzc check``) and
     ``result`` (the vote's result, or None before a tally)."""
-    from qzzc.services.eligibility import verdict_in_force
-
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
         if committee_seq is not None:
-            plan_service.committee(session, year, committee_seq)
+            queries.committee(session, year, committee_seq)
         query = (
             select(Applicant, VerdictRecord)
             .outerjoin(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
@@ -306,7 +305,7 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
         )
         if committee_seq is not None:
             query = query.where(Applicant.committee_seq == committee_seq)
-        results = _results(session, year)
+        results = queries.results_of_year(session, year)
         listed = []
         for applicant, record in session.execute(query):
             current = record is not None and record.data_hash == applicant.data_hash
@@ -317,37 +316,13 @@ def list_applicants(ctx: Context, committee_seq: int | None = None) -> list[dict
                 "committee": applicant.committee_seq,
                 "title": applicant.title,
                 "specialty": applicant.specialty,
-                "verdict": verdict_in_force(record) if current else None,
+                "verdict": queries.verdict_in_force(record) if current else None,
                 "result": results.get(applicant.id),
             }
             for key in (*FIELDS, *DERIVED):
                 item.setdefault(key, _plain(getattr(applicant, key)))
             listed.append(item)
         return listed
-
-
-def _results(session: Session, year: int) -> dict[int, str]:
-    """Each applicant's result at the meeting that voted on them (the tally in force): 通过 /
-    不通过 for a title the committee evaluates, 推荐 / 不推荐 for one it recommends (SPEC §13)."""
-    from qzzc.store.models import Meeting, Tally, TallyResult
-
-    rows = session.execute(
-        select(TallyResult.applicant_id, TallyResult.passed, TallyResult.mode)
-        .join(Tally, Tally.id == TallyResult.tally_id)
-        .join(Meeting, Meeting.id == Tally.meeting_id)
-        .where(Meeting.year == year, Tally.active.is_(True))
-        .order_by(Meeting.date, Tally.id)
-    )
-    words = {
-        ("推荐", True): "推荐",
-        ("推荐", False): "不推荐",
-        ("评审", True): "通过",
-        ("评审", False): "不通过",
-    }
-    return {
-        applicant_id: words[(mode if mode == "推荐" else "评审", bool(passed))]
-        for applicant_id, passed, mode in rows
-    }
 
 
 def _plain(value: Any) -> Any:

@@ -42,15 +42,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qzzc.core import draw as core
+from qzzc.core.draw import current_members, highest_band, seated_members, size_band  # noqa: F401  (re-exported)
+from qzzc.core.draw import size_band as _size_band  # noqa: F401  (the tests' name)
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
-from qzzc.core.titles import BANDS, level_of
 from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
-from qzzc.services.plan import committee as load_committee
-from qzzc.services.plan import ruleset as load_ruleset
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import eligible_query, replacements_of
+from qzzc.store.queries import ruleset as load_ruleset
 
 DRAW_WRITES = ["meetings", "draws", "seats", "draw_applicants"]  # what a draw may write
 
@@ -178,7 +180,7 @@ def draw_experts(
                 f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
                 "请先导入申报人并运行 qzzc check。"
             )
-        band = _size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
+        band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
@@ -348,8 +350,6 @@ class UnderReview(NamedTuple):
 def _under_review(session: Session, year: int, committee: int) -> list[UnderReview]:
     """The applicants under review (``eligible_applicants``), in order of ID number: one select
     (its parameters are integers) whose rows the driver gives as they are, no ORM objects."""
-    from qzzc.services.eligibility import eligible_query
-
     columns = (Applicant.id, Applicant.id_number, Applicant.unit, Applicant.title)
     statement = eligible_query(year, committee, *columns).order_by(Applicant.id_number)
     connection = session.connection()
@@ -361,8 +361,6 @@ def _record_under_review(session: Session, draw_id: int, year: int, committee: i
     """Keeps the applicants under review with the draw (``DrawApplicant``), in order of ID number,
     with one ``INSERT … SELECT``: the list the recusals were checked against (SPEC §6)."""
     from sqlalchemy import insert, literal
-
-    from qzzc.services.eligibility import eligible_query
 
     chosen = eligible_query(
         year, committee, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
@@ -383,30 +381,10 @@ def _review_units(under_review: Sequence[Any]) -> dict[str, str]:
     return {unit: mask_id(id_number) for unit, id_number in units.items()}
 
 
-def _size_band(plan: Any, titles: list[str]) -> str | None:
-    """The band that sets the least size: the highest among the titles under review that the
-    committee evaluates itself; a title it only recommends (推荐) to a higher committee is judged
-    there, so a 中级 committee recommending one 高级 applicant still sits at its 中级 size. When
-    every title is a recommendation, the highest band among them."""
-    evaluated = [title for title in titles if plan.mode_of(title) == "评审"]
-    return _highest_band(evaluated or titles)
-
-
-def _highest_band(titles) -> str | None:
-    """The highest band (初级 < 中级 < 高级) among ``titles`` whose level is known, or None."""
-    bands = {level.band for title in titles if (level := level_of(title)) is not None}
-    return max(bands, key=BANDS.index) if bands else None
-
-
 def _min_size(session: Session, year: int, band: str | None) -> int | None:
     """The least size ``[draw.min_size]`` sets for ``band``; None when the rules file has no
     ``[draw]`` table (then any odd size of at least 3 is allowed) or no title's band is known."""
-    from qzzc.core.rules import draw_min_sizes
-
-    rules = load_ruleset(session, year)
-    if "min_size" not in rules.section("draw") or band is None:
-        return None
-    return draw_min_sizes(rules.data, "规则文件")[band]
+    return None if band is None else load_ruleset(session, year).draw_min_sizes[band]
 
 
 def _pool(session: Session, committee: int) -> list[core.PoolExpert]:
@@ -640,30 +618,6 @@ class ReplaceOutcome:
     unmet_quotas: list[tuple[str, int, int]]
 
 
-def current_members(record: Draw, replacements: Sequence[Replacement]) -> tuple[list[dict], list[dict]]:
-    """The members (in seat order) and the alternates left of a draw after its replacements (替补).
-
-    A replacement already reflected in ``record.members`` is not applied twice."""
-    members = [dict(member) for member in record.members]
-    alternates = [dict(alternate) for alternate in record.alternates]
-    for replacement in replacements:
-        seated = [member["id_number"] for member in members]
-        if replacement.out_id_number not in seated or replacement.in_id_number in seated:
-            continue
-        incoming = next((a for a in alternates if a["id_number"] == replacement.in_id_number), None)
-        if incoming is None:
-            incoming = {"id_number": replacement.in_id_number, "name": ""}
-        else:
-            alternates.remove(incoming)
-        members[seated.index(replacement.out_id_number)] = incoming
-    return members, alternates
-
-
-def seated_members(record: Draw, replacements: Sequence[Replacement]) -> list[dict[str, Any]]:
-    """The members of a draw after its replacements, in seat order."""
-    return current_members(record, replacements)[0]
-
-
 def replace_member(
     ctx: Context, meeting_id: int, id_number: str, reason: str | None = None
 ) -> ReplaceOutcome:
@@ -742,15 +696,6 @@ def replace_member(
             alternates_left=len(alternates) - 1,
             unmet_quotas=unmet,
         )
-
-
-def replacements_of(session: Session, record: Draw) -> list[Replacement]:
-    """The replacements made in a draw, in the order they were made."""
-    return list(
-        session.execute(select(Replacement).where(Replacement.draw_id == record.id).order_by(Replacement.id))
-        .scalars()
-        .all()
-    )
 
 
 def verify_file(path: Path) -> dict[str, Any]:

@@ -22,8 +22,7 @@ from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Text, and_, case, cast, delete, func, select, text
-from sqlmodel import Session
+from sqlalchemy import Boolean, Connection, Date, Text, cast, delete, func, select, text
 
 from qzzc.audit.digests import group_digests
 from qzzc.core.audit import SHORT
@@ -31,13 +30,14 @@ from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdi
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import ApplicantFacts, Note, RuleContext, thresholds_from
+from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, describe_inputs, job, read_calendar
-from qzzc.services.plan import committee as load_committee
-from qzzc.services.plan import committees as load_committees
-from qzzc.services.plan import ruleset as load_ruleset
 from qzzc.store.models import Applicant, AuditEntry, VerdictRecord
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import committees as load_committees
+from qzzc.store.queries import eligible_applicants, eligible_query, verdict_in_force  # noqa: F401  (re-exported)
+from qzzc.store.queries import ruleset as load_ruleset
 
 FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
 SETTLE_VERDICTS = ("eligible", "ineligible")
@@ -170,8 +170,7 @@ def check_eligibility(
             # the settlements, then replaces every verdict of its scope.
             session.execute(text("LOCK TABLE verdicts IN SHARE ROW EXCLUSIVE MODE"))
         year = ctx.store.current_year(session)
-        ruleset = load_ruleset(session, year)
-        rules = thresholds_from(ruleset.data, "规则文件")
+        rules = load_ruleset(session, year)
         plan = {item.seq: item for item in load_committees(session, year)}
         if committee is not None:
             load_committee(session, year, committee)  # UnknownCommittee
@@ -620,40 +619,6 @@ def settle(
 # -- for the other jobs -------------------------------------------------------------------
 
 
-def verdict_in_force(record: VerdictRecord) -> str:
-    """The verdict that counts: the clerk's settlement if there is one, else the computed one."""
-    return record.settled_verdict if record.settled and record.settled_verdict else record.verdict
-
-
-def eligible_query(year: int, committee: int, *columns: Any):
-    """A select of ``columns`` (Applicant's, by default the whole row) over the committee's
-    applicants whose verdict in force is ``eligible`` and was made on their current data."""
-    in_force = case(
-        (
-            and_(VerdictRecord.settled.is_(True), VerdictRecord.settled_verdict.is_not(None)),
-            VerdictRecord.settled_verdict,
-        ),
-        else_=VerdictRecord.verdict,
-    )
-    return (
-        select(*(columns or (Applicant,)))
-        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id)
-        .where(
-            Applicant.year == year,
-            Applicant.committee_seq == committee,
-            VerdictRecord.data_hash == Applicant.data_hash,
-            in_force == "eligible",
-        )
-    )
-
-
-def eligible_applicants(session: Session, year: int, committee: int) -> list[Applicant]:
-    """The committee's applicants whose verdict in force is ``eligible`` (the ones under review at
-    a meeting, SPEC §6), in order of ID number. A verdict made on data that have changed since
-    (``data_hash`` differs) does not count: such an applicant needs ``qzzc check`` again."""
-    return list(session.scalars(eligible_query(year, committee).order_by(Applicant.id_number)))
-
-
 # -- the 资格审查 list as xlsx ----------------------------------------------------------------
 
 EXPORT_HEADER = (
@@ -671,7 +636,6 @@ EXPORT_HEADER = (
     "人工认定理由",
     "未审查的规则",
 )
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def verdicts_workbook(result: CheckResult) -> bytes:
@@ -680,24 +644,9 @@ def verdicts_workbook(result: CheckResult) -> bytes:
     Text that would read as a formula stays text; characters a workbook cannot hold (control
     characters) are left out.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from qzzc.sheets.writer import list_workbook
 
-    from qzzc.sheets.writer import cell_text, workbook_bytes
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("资格审查")
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, str):
-            value = cell_text(value)
-            if value.startswith(_FORMULA_START):
-                text = WriteOnlyCell(sheet, value=value)
-                text.data_type = "s"
-                return text
-        return value
-
-    sheet.append(list(EXPORT_HEADER))
+    rows = []
     for number, item in enumerate(result.applicants, start=1):
         reasons = "；".join(reason["message"] for reason in item.reasons)
         notes = "；".join(note["message"] for note in item.notes)
@@ -717,8 +666,8 @@ def verdicts_workbook(result: CheckResult) -> bytes:
             item.settled_reason or "",
             notes,
         ]
-        sheet.append([cell(value) for value in row])
-    return workbook_bytes(book)
+        rows.append(row)
+    return list_workbook("资格审查", EXPORT_HEADER, rows)
 
 
 __all__ = [

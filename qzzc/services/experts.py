@@ -21,6 +21,7 @@ from qzzc.core.privacy import mask_id, mask_phone
 from qzzc.errors import CellError, first_errors
 from qzzc.services.base import Context, job, read_input
 from qzzc.sheets.reader import read_sheet
+from qzzc.store import queries
 from qzzc.store.models import Expert
 
 
@@ -70,10 +71,8 @@ def import_experts(
     twice in the file, a 所属评委会 not in the year's plan. Raises ``QzzcError`` for a file that
     cannot be read at all or an uninitialised store.
     """
-    from qzzc.services.plan import committees
-
     with ctx.store.reading() as session:
-        known = {committee.seq for committee in committees(session, ctx.store.current_year(session))}
+        known = {committee.seq for committee in queries.committees(session, ctx.store.current_year(session))}
     data = read_input(path)
     parsed = read_sheet(data, path.name, EXPERT_FORM, sheet)
     result = ImportResult(parsed.sheet, len(parsed.rows), ignored_columns=parsed.ignored, dry_run=dry_run)
@@ -203,9 +202,7 @@ def list_experts(ctx: Context, committee: int | None = None) -> list[ExpertRow]:
     """Returns the experts (of ``committee`` if given) in order of ID number."""
     with ctx.store.reading() as session:
         if committee is not None:
-            from qzzc.services.plan import committee as load_committee
-
-            load_committee(session, ctx.store.current_year(session), committee)
+            queries.committee(session, ctx.store.current_year(session), committee)
         records = session.execute(select(Expert).order_by(Expert.id_number)).scalars().all()
         return [
             ExpertRow(

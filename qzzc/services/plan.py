@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from qzzc.core.audit import file_digest
-from qzzc.core.plan import HEADER, Committee, parse_committee, parse_plan
-from qzzc.core.rules import check_against_plan, thresholds_from
-from qzzc.core.ruleset import RuleSet, parse_rules
-from qzzc.errors import ConfigError, StoreError, UnknownCommittee
+from qzzc.core.plan import Committee, parse_plan
+from qzzc.core.rules import check_against_plan
+from qzzc.core.ruleset import parse_rules
+from qzzc.errors import ConfigError, StoreError
 from qzzc.resources import data_file
 from qzzc.services.base import Context, job, read_input
+from qzzc.store import queries
 from qzzc.store.models import CommitteeRecord, RuleSetRecord
 
 DEFAULT_PLAN = "plan2021.csv"
@@ -72,9 +73,7 @@ def init_store(ctx: Context, plan: Path | None = None, rules: Path | None = None
     except UnicodeDecodeError:
         raise ConfigError(f"{rules_path.name} 不是 UTF-8 编码的文本文件") from None
     ruleset = parse_rules(rules_text, rules_path.name)
-    check_against_plan(
-        thresholds_from(ruleset.data, rules_path.name), ruleset.data, committees, rules_path.name
-    )
+    check_against_plan(ruleset, ruleset.data, committees, rules_path.name)
     year = ruleset.year
     options = {"plan": str(plan_path.name), "rules": str(rules_path.name), "year": year}
     inputs = {plan_path.name: plan_bytes, rules_path.name: rules_bytes}
@@ -153,51 +152,11 @@ def _load_rules(session: Session, year: int, source: str, text: str) -> bool:
 # -- reading -------------------------------------------------------------------------------
 
 
-def committees(session: Session, year: int) -> list[Committee]:
-    """Returns the year's committees in order of 序号."""
-    records = session.exec(
-        select(CommitteeRecord).where(CommitteeRecord.year == year).order_by(CommitteeRecord.seq)
-    )
-    return [_committee(record) for record in records]
-
-
-def committee(session: Session, year: int, seq: int) -> Committee:
-    """Returns committee ``seq`` of ``year``, or raises ``UnknownCommittee``."""
-    record = session.exec(
-        select(CommitteeRecord).where(CommitteeRecord.year == year, CommitteeRecord.seq == seq)
-    ).first()
-    if record is None:
-        raise UnknownCommittee(seq, len(committees(session, year)))
-    return _committee(record)
-
-
-def _committee(record: CommitteeRecord) -> Committee:
-    """The committee of a stored plan row, read again from the row as the attachment writes it, so
-    that a store made by an older qzzc gets today's reading of the plan (the field-and-areas cells,
-    display names) without its stored data changing; ``data`` is the fallback for a row without
-    its raw text."""
-    raw = record.raw or {}
-    if all(column in raw for column in HEADER):
-        try:
-            return parse_committee(raw)
-        except ValueError:
-            pass
-    return Committee.from_dict(record.data)
-
-
-def ruleset(session: Session, year: int) -> RuleSet:
-    """Returns the rules loaded for ``year``."""
-    record = session.get(RuleSetRecord, year)
-    if record is None:
-        raise ConfigError(f"{year} 年度的规则尚未载入。请运行：qzzc init --rules 规则文件.toml")
-    return parse_rules(record.text, record.source)
-
-
 def list_committees(ctx: Context) -> list[Committee]:
     with ctx.store.reading() as session:
-        return committees(session, ctx.store.current_year(session))
+        return queries.committees(session, ctx.store.current_year(session))
 
 
 def show_committee(ctx: Context, seq: int) -> Committee:
     with ctx.store.reading() as session:
-        return committee(session, ctx.store.current_year(session), seq)
+        return queries.committee(session, ctx.store.current_year(session), seq)

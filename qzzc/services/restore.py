@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from qzzc.audit.verify import AuditFailed, verify
 from qzzc.core.audit import file_digest
 from qzzc.errors import QzzcError, StoreError
 from qzzc.files import os_reason
@@ -37,8 +38,6 @@ def restore(ctx: Context, backup: Path, *, force: bool = False) -> Restored:
     target that exists without ``force``; ``QzzcError`` when the backup fails its checks (nothing
     is changed then).
     """
-    from qzzc.services.audit import AuditFailed, verify
-
     target = ctx.store.path
     if target is None:
         raise StoreError(

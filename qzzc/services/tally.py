@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlmodel import Session, select
 
-from qzzc.core.people import find_person, looks_like_id
+from qzzc.core.draw import seated_members
 from qzzc.core.privacy import mask_id
 from qzzc.core.tally import (
     COUNTS_FORM,
     CountRow,
     Counts,
     Outcome,
+    absent_members,
     check_quorum,
     describe_refusal,
     differences,
     match_rows,
 )
-from qzzc.errors import CellError, NotFound, QzzcError, UsageError
+from qzzc.errors import CellError, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
-from qzzc.services.draw import replacements_of, seated_members
-from qzzc.services.eligibility import eligible_applicants
-from qzzc.services.plan import committee as load_committee
-from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Tally, TallyResult
+from qzzc.store.models import Applicant, Expert, Tally, TallyResult
+from qzzc.store.queries import active_draw, draws_of, replacements_of, under_review
+from qzzc.store.queries import committee as load_committee
+from qzzc.store.queries import meeting as find_meeting
 
 # -- reading a counts file ----------------------------------------------------------------------
 
@@ -73,29 +72,6 @@ def read_counts(data: bytes, filename: str) -> CountsFile:
 # -- the meeting and its members ----------------------------------------------------------------
 
 
-def find_meeting(session: Session, meeting_id: int, lock: bool = False) -> Meeting:
-    """Returns the meeting with that number, or raises ``NotFound``. With ``lock`` the row is
-    locked for the transaction (PostgreSQL), so that two clerks recording the same meeting's
-    tally at once are served one after the other and the second is told it is already recorded."""
-    query = select(Meeting).where(Meeting.id == meeting_id)
-    meeting = session.exec(query.with_for_update() if lock else query).first()
-    if meeting is None:
-        raise NotFound(f"没有编号为 {meeting_id} 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。")
-    return meeting
-
-
-def active_draw(session: Session, meeting: Meeting) -> Draw | None:
-    return session.exec(
-        select(Draw)
-        .where(Draw.meeting_id == meeting.id, Draw.active == True)  # noqa: E712
-        .order_by(Draw.number.desc())  # type: ignore[union-attr]
-    ).first()
-
-
-def draws_of(session: Session, meeting: Meeting) -> list[Draw]:
-    return list(session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)))
-
-
 # -- recording a tally --------------------------------------------------------------------------
 
 
@@ -126,50 +102,6 @@ class TallyRecorded:
             "amend_reason": self.amend_reason,
             "applicants": [outcome.as_dict() for outcome in self.outcomes],
         }
-
-
-@dataclass(frozen=True)
-class Review:
-    """Who is under review at a meeting (``applicants``, in order of ID number), and why each
-    applicant left out is (``left_out``: ID number → reason)."""
-
-    applicants: list[Applicant]
-    left_out: dict[str, str]
-
-
-LATE = "抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
-DROPPED = "抽取专家后资格审查结论已不是合格，不在本次会议评审之列"
-
-
-def under_review(session: Session, meeting: Meeting, draw: Draw) -> Review:
-    """The applicants under review at ``meeting`` (SPEC §6): those eligible when its active
-    ``draw`` was made, as the draw recorded them, so that the recusals were checked against
-    exactly the applicants voted on.
-
-    Where SPEC is silent: one of them whose verdict in force is no longer ``eligible`` (an integrity
-    veto found after the draw, say) is left out, not voted on; one eligible only since the draw is
-    left out too, as their recusals were never checked (a redraw takes them in). A draw made
-    before qzzc kept the list (schema version 1) falls back to the verdicts in force.
-    """
-    current = eligible_applicants(session, meeting.year, meeting.committee_seq)
-    if not inspect(session.connection()).has_table(DrawApplicant.__tablename__):
-        return Review(current, {})
-    recorded = dict(
-        session.execute(
-            select(DrawApplicant.applicant_id, DrawApplicant.id_number).where(
-                DrawApplicant.draw_id == draw.id
-            )
-        ).all()
-    )
-    if not recorded:
-        return Review(current, {})
-    kept = [applicant for applicant in current if applicant.id in recorded]
-    left_out = {applicant.id_number: LATE for applicant in current if applicant.id not in recorded}
-    eligible_now = {applicant.id for applicant in current}
-    left_out |= {
-        id_number: DROPPED for applicant_id, id_number in recorded.items() if applicant_id not in eligible_now
-    }
-    return Review(kept, left_out)
 
 
 def record_tally(
@@ -231,7 +163,7 @@ def record_tally(
         members = seated_members(draw, replacements_of(session, draw))
         size = draw.size
         check_quorum(attending, size)
-        absent_members = _absent_members(absent, members, size, attending)
+        missing = absent_members(absent, members, size, attending)
         committee = load_committee(session, meeting.year, meeting.committee_seq)
         review = under_review(session, meeting, draw)
         applicants = review.applicants
@@ -266,7 +198,7 @@ def record_tally(
             active=True,
             members=size,
             attending=attending,
-            absent=[member["id_number"] for member in absent_members],
+            absent=[member["id_number"] for member in missing],
             amend_reason=reason,
             operator=ctx.operator,
             created_at=current.at,
@@ -301,7 +233,7 @@ def record_tally(
             "version": version,
             "members": size,
             "attending": attending,
-            "absent": len(absent_members),
+            "absent": len(missing),
             "amend_reason": reason,
             "results": [
                 {
@@ -322,50 +254,12 @@ def record_tally(
             version=version,
             members=size,
             attending=attending,
-            absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in absent_members],
+            absent=[{"name": m.get("name", ""), "id_number": m["id_number"]} for m in missing],
             amend_reason=reason,
             outcomes=outcomes,
             left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _absent_members(
-    absent: Sequence[str], members: list[dict[str, Any]], size: int, attending: int
-) -> list[dict[str, Any]]:
-    """The members named absent, checked: each a member, none twice, and N − A of them. When fewer
-    attend than are seated, ``--absent`` must name exactly the missing members (SPEC §7), so that the
-    minutes and the filing form never list an absent expert as present."""
-    if not absent:
-        if attending < size:
-            raise QzzcError(
-                f"委员 {size} 人、出席 {attending} 人：请用 --absent 逐一列出未出席的 {size - attending} 名委员"
-                "（身份证号，可重复使用 --absent），以免备案表把缺席委员列为出席专家。未记录任何计票结果。"
-            )
-        return []
-    by_id = {member["id_number"]: member for member in members}
-    people = [(member["id_number"], member.get("name", "")) for member in members]
-    wanted = [
-        re.sub(r"\s+", "", value).upper()
-        if looks_like_id(value)
-        else find_person(value, people, "本次会议的委员")
-        for value in absent
-    ]
-    problems = []
-    seen: set[str] = set()
-    for value in wanted:
-        if value not in by_id:
-            problems.append(f"  {mask_id(value)} 不是本次会议执行委员会的委员")
-        elif value in seen:
-            problems.append(f"  {mask_id(value)} 重复列出")
-        seen.add(value)
-    if not problems and len(wanted) != size - attending:
-        problems.append(
-            f"  列出缺席委员 {len(wanted)} 人，而委员 {size} 人、出席 {attending} 人，缺席应为 {size - attending} 人"
-        )
-    if problems:
-        raise QzzcError("\n".join(["缺席委员（--absent）有误：", *problems, "未记录任何计票结果。"]))
-    return [by_id[value] for value in wanted]
 
 
 # -- the minutes (评审会议记录) ---------------------------------------------------------------------
@@ -498,10 +392,8 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
     """Writes the counts form (计票表) of a meeting as .xlsx: one row per applicant under review,
     ID number (as text) and name filled in, the vote columns left for the clerk, plus each
     applicant's title for reference (the reader ignores that column). Returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from qzzc.sheets.writer import save, set_value, width_of
+    from qzzc.files import write_file
+    from qzzc.sheets.writer import list_workbook, width_of
 
     with ctx.store.reading() as session:
         meeting = find_meeting(session, meeting_id)
@@ -514,21 +406,10 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
                 f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
             )
         rows = [(a.id_number, a.name, a.title) for a in applicants]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "计票表"
     headers = ("身份证号", "姓名", "申报资格", "同意", "不同意", "弃权")
-    for position, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=position)
-        set_value(cell, header)
-        cell.font = Font(bold=True)
-    for number, row in enumerate(rows, start=2):
-        for position, value in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=position)
-            set_value(cell, value)
-            cell.number_format = "@"
-    for letter, header in zip("ABCDEF", headers, strict=True):
-        sheet.column_dimensions[letter].width = 22 if letter == "A" else max(width_of(header), 10)
-    sheet.freeze_panes = "A2"
-    save(book, path)
+    widths = [22, *(max(width_of(header), 10) for header in headers[1:])]
+    data = list_workbook(
+        "计票表", headers, rows, bold_headers=True, text_cells=True, widths=widths, freeze="A2"
+    )
+    write_file(path, data)
     return len(rows)

@@ -81,7 +81,7 @@ def test_verify_from_a_file_that_is_no_export(cli, tmp_path):
 
 
 def test_verify_from_the_demo_matches(cli, tmp_path):
-    from qzzc.services.demo import run_demo
+    from qzzc.demo import run_demo
 
     run_demo(tmp_path / "demo", lambda _: None)
     export = tmp_path / "demo" / "会议材料" / "专家抽取记录.json"

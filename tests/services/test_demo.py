@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from qzzc.services.demo import run_demo
+from qzzc.demo import run_demo
 
 DOCUMENTS = [
     "评审公告.docx", "评审公告.html", "评审公告.md", "评前公示.docx", "评前公示.html", "评前公示.md", "评前公示.xlsx",
@@ -81,8 +81,8 @@ def test_demo_is_deterministic_and_replaces_its_store(tmp_path):
 def test_demo_keeps_a_store_that_is_not_its_own(tmp_path):
     import shutil
 
+    from qzzc.demo import run_demo
     from qzzc.errors import QzzcError
-    from qzzc.services.demo import run_demo
 
     run_demo(tmp_path / "a", lambda _text: None)
     office = tmp_path / "office"

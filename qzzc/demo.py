@@ -233,22 +233,10 @@ def sample_experts(rng: random.Random) -> list[dict[str, object]]:
 
 
 def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dict[str, object]]) -> None:
-    from openpyxl import Workbook
+    from qzzc.sheets.writer import list_workbook
 
-    from qzzc.sheets.writer import save, set_value
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sheet1"
-    set_value(sheet.cell(row=1, column=1), title)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    for column, header in enumerate(headers, start=1):
-        set_value(sheet.cell(row=2, column=column), header)
-    for line, row in enumerate(rows, start=3):
-        for column, header in enumerate(headers, start=1):
-            value = row.get(header)
-            set_value(sheet.cell(row=line, column=column), value if value != "" else None)
-    save(book, path)
+    values = [[None if row.get(header) == "" else row.get(header) for header in headers] for row in rows]
+    write_file(path, list_workbook("Sheet1", headers, values, title=title))
 
 
 def _write_csv(path: Path, headers: tuple[str, ...], rows: list[dict[str, object]], encoding: str) -> None:
@@ -414,19 +402,19 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         ("result", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
         ("filing-form", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
     ]  # fmt: skip
-    from qzzc.core.notices import FORMATS, PAPERS
+    from qzzc.notices.kinds import KINDS, PAPERS
 
     # The meeting papers (internal), in every format they have; they go to their own folder.
-    papers = [(kind, FORMATS[kind], {"meeting": drawn.meeting, "place": PLACE} if kind in ("draw-record", "sign-in") else {"meeting": drawn.meeting}) for kind in PAPERS]  # fmt: skip
-    from qzzc.core.notices import TITLES
+    papers = [(kind, KINDS[kind].formats, {"meeting": drawn.meeting, "place": PLACE} if kind in ("draw-record", "sign-in") else {"meeting": drawn.meeting}) for kind in PAPERS]  # fmt: skip
 
     meeting_papers = folder / "会议材料"
     meeting_papers.mkdir(exist_ok=True)
     for kind, suffixes, options in [*jobs, *papers]:
+        title = KINDS[kind].title
         for suffix in suffixes:
-            out = (meeting_papers if kind in PAPERS else documents) / f"{TITLES[kind]}{suffix}"
+            out = (meeting_papers if kind in PAPERS else documents) / f"{title}{suffix}"
             render_notice(ctx, kind, out, **options)
             report.documents.append(out)
-        step(f"生成{TITLES[kind]}（{'、'.join(suffixes)}）")
+        step(f"生成{title}（{'、'.join(suffixes)}）")
     ctx.store.dispose()
     return report

@@ -1,23 +1,27 @@
 """The meeting papers' contexts from the store (SPEC §12): draw record, sign-in, ballot, tally sheet.
 
-``render_notice`` (``qzzc.services.notices``) calls ``build_paper`` inside its job, so that a paper
-is audited like a notice (options and the file's SHA-256). Only masked ID numbers reach a paper;
-the draw record's JSON export (``export_of``) is internal and holds the full numbers.
+Each paper's builder is named by its declaration (``qzzc.notices.kinds``) and called by
+``render_notice`` (``qzzc.services.notices``) inside its job, so that a paper is audited like a
+notice (options and the file's SHA-256). Only masked ID numbers reach a paper; the draw record's
+JSON export (``draw_record_export``) is internal and holds the full numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
 
 from qzzc.core import papers as core
-from qzzc.core.draw import EXCLUSION_ZH
+from qzzc.core.draw import EXCLUSION_ZH, current_members
 from qzzc.core.notices import Office
 from qzzc.core.privacy import mask_id
 from qzzc.errors import QzzcError
-from qzzc.services.draw import current_members, replacements_of
+from qzzc.services.notices import Request
 from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, Tally, TallyResult
+from qzzc.store.queries import replacements_of
 
 
 def _draws(session: Session, meeting: Meeting) -> list[Draw]:
@@ -57,74 +61,86 @@ def _seed_given(session: Session, meeting: Meeting, record: Draw) -> bool | None
 def _under_review(session: Session, meeting: Meeting, record: Draw) -> list[Applicant]:
     """The applicants under review at the meeting: those fixed at the draw (SPEC §6); for a draw
     stored without them, those of the recorded tally; else none."""
-    rows = list(
-        session.exec(
-            select(Applicant)
-            .join(DrawApplicant, DrawApplicant.applicant_id == Applicant.id)
-            .where(DrawApplicant.draw_id == record.id)
-        ).all()
-    )
+
+    def linked(link: Any, where: Any) -> list[Applicant]:
+        return list(
+            session.exec(select(Applicant).join(link, link.applicant_id == Applicant.id).where(where)).all()
+        )
+
+    rows = linked(DrawApplicant, DrawApplicant.draw_id == record.id)
     if not rows:
         tally = session.exec(
             select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))  # type: ignore[attr-defined]
         ).first()
         if tally is not None:
-            rows = list(
-                session.exec(
-                    select(Applicant)
-                    .join(TallyResult, TallyResult.applicant_id == Applicant.id)
-                    .where(TallyResult.tally_id == tally.id)
-                ).all()
-            )
+            rows = linked(TallyResult, TallyResult.tally_id == tally.id)
     return sorted(rows, key=lambda a: (a.unit, a.source_row, a.name))
 
 
-def _applicants(session: Session, meeting: Meeting, record: Draw, committee: Any) -> tuple:
+def _applicants(request: Request, s: _Seating) -> tuple[core.PaperApplicant, ...]:
     return tuple(
         core.PaperApplicant(
-            number, a.name, a.unit, a.title, a.specialty, committee.mode_of(a.title) or "评审"
+            number, a.name, a.unit, a.title, a.specialty, s.committee.mode_of(a.title) or "评审"
         )
-        for number, a in enumerate(_under_review(session, meeting, record), start=1)
+        for number, a in enumerate(_under_review(request.session, s.meeting, s.record), start=1)
     )
 
 
-def build_paper(
-    session: Session, kind: str, meeting: Meeting, committee: Any, office: Office, place: str | None
-) -> Any:
-    """Returns the context of paper ``kind`` for ``meeting``; raises ``QzzcError`` when the meeting
-    has no draw."""
-    records = _draws(session, meeting)
+@dataclass(frozen=True)
+class _Seating:
+    """What every paper starts from: the meeting, its office, its draws and who sits."""
+
+    meeting: Meeting
+    committee: Any
+    office: Office
+    records: list[Draw]
+    record: Draw
+    place: str
+    seated: list[dict[str, Any]]
+    left: list[dict[str, Any]]
+
+    @property
+    def heading(self) -> tuple[Office, int, dt.date]:
+        """The fields every paper begins with: office, meeting number, meeting date."""
+        return self.office, self.meeting.id or 0, self.meeting.date
+
+
+def _seating(request: Request) -> _Seating:
+    """Raises ``UsageError`` without ``--meeting`` and ``QzzcError`` when the meeting has no draw.
+    A paper is dated ``--date``, else the meeting's day."""
+    meeting = request.meeting()
+    committee = request.committee_of(meeting)
+    office = request.office(committee, meeting.date)
+    records = _draws(request.session, meeting)
     record = _active(records)
-    where = place or meeting.place or "（未登记）"
-    replacements = replacements_of(session, record)
-    seated, left = current_members(record, replacements)
-    if kind == "sign-in":
-        return core.SignInContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            where,
-            tuple(_expert(n, m) for n, m in enumerate(seated, start=1)),
-            tuple(_expert(n, a) for n, a in enumerate(left, start=1)),
-        )
-    if kind == "ballot":
-        return core.BallotContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            _applicants(session, meeting, record, committee),
-            len(seated),
-        )
-    if kind == "tally-sheet":
-        return core.TallySheetContext(
-            office,
-            meeting.id or 0,
-            meeting.date,
-            len(seated),
-            _applicants(session, meeting, record, committee),
-            core.thresholds(len(seated)),
-        )
-    return _draw_record(session, meeting, records, record, office, where)
+    seated, left = current_members(record, replacements_of(request.session, record))
+    where = request.place or meeting.place or "（未登记）"
+    return _Seating(meeting, committee, office, records, record, where, seated, left)
+
+
+def sign_in(request: Request) -> core.SignInContext:
+    s = _seating(request)
+    members = tuple(_expert(n, m) for n, m in enumerate(s.seated, start=1))
+    return core.SignInContext(
+        *s.heading, s.place, members, tuple(_expert(n, a) for n, a in enumerate(s.left, start=1))
+    )
+
+
+def ballot(request: Request) -> core.BallotContext:
+    s = _seating(request)
+    return core.BallotContext(*s.heading, _applicants(request, s), len(s.seated))
+
+
+def tally_sheet(request: Request) -> core.TallySheetContext:
+    s = _seating(request)
+    return core.TallySheetContext(
+        *s.heading, len(s.seated), _applicants(request, s), core.thresholds(len(s.seated))
+    )
+
+
+def draw_record(request: Request) -> core.DrawRecordContext:
+    s = _seating(request)
+    return _draw_record(request.session, s.meeting, s.records, s.record, s.office, s.place)
 
 
 def _draw_record(
@@ -186,9 +202,10 @@ def _draw_record(
     )
 
 
-def export_of(session: Session, meeting: Meeting) -> dict[str, Any]:
+def draw_record_export(request: Request) -> dict[str, Any]:
     """The JSON export of the meeting's draw in force (full ID numbers: internal)."""
-    record = _active(_draws(session, meeting))
+    meeting = request.meeting()
+    record = _active(_draws(request.session, meeting))
     return core.export(
         meeting_id=meeting.id or 0,
         committee=meeting.committee_seq,
