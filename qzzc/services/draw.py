@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, delete, select, text, type_coerce
+from sqlalchemy import String, delete, insert, literal, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -360,8 +360,6 @@ def _under_review(session: Session, year: int, committee: int) -> list[UnderRevi
 def _record_under_review(session: Session, draw_id: int, year: int, committee: int) -> None:
     """Keeps the applicants under review with the draw (``DrawApplicant``), in order of ID number,
     with one ``INSERT … SELECT``: the list the recusals were checked against (SPEC §6)."""
-    from sqlalchemy import insert, literal
-
     chosen = eligible_query(
         year, committee, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
     ).order_by(Applicant.id_number)
