@@ -67,13 +67,14 @@ def _print(result: CheckResult, export: Path | None) -> None:
         f"（其中人工认定 {len(result.settled)} 人）。",
         markup=False,
     )
-    if result.by_rule:
+    by_rule, notes = result.by_rule, result.notes  # each a pass over every applicant
+    if by_rule:
         console.print("未通过的原因（人数）：", markup=False)
-        for rule, count in result.by_rule.items():
+        for rule, count in by_rule.items():
             console.print(f"  {rule} {RULE_TITLE.get(rule, '公示异议成立')}：{count}", markup=False)
-    if result.notes:
+    if notes:
         console.print("未适用的规则（人数）：", markup=False)
-        for message, count in result.notes.items():
+        for message, count in notes.items():
             console.print(f"  {message}：{count}", markup=False)
     if result.unsettled:
         console.print(

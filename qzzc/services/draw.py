@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import String, delete, insert, literal, select, text, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -50,7 +51,7 @@ from qzzc.errors import NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
 from qzzc.store.queries import committee as load_committee
-from qzzc.store.queries import eligible_applicants, replacements_of
+from qzzc.store.queries import eligible_query, replacements_of
 from qzzc.store.queries import ruleset as load_ruleset
 
 DRAW_WRITES = ["meetings", "draws", "seats", "draw_applicants"]  # what a draw may write
@@ -179,7 +180,7 @@ def draw_experts(
                 f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
                 "请先导入申报人并运行 qzzc check。"
             )
-        band = size_band(plan, [applicant.title for applicant in under_review])
+        band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
@@ -208,12 +209,12 @@ def draw_experts(
             session.execute(Draw.__table__.update().where(Draw.meeting_id == meeting.id).values(active=False))
             session.execute(delete(Seat).where(Seat.draw_id == previous.id))
 
-        review_ids = {applicant.id_number for applicant in under_review}
+        review_ids = {applicant[1] for applicant in under_review}
         pool = _pool(session, committee)
         conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
         screening = core.screen(
             pool,
-            review_units={normalise_unit(a.unit): mask_id(a.id_number) for a in under_review},
+            review_units=_review_units(under_review),
             applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
             .scalars()
             .all(),
@@ -284,12 +285,9 @@ def draw_experts(
         for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
             for drawn in drawn_list:
                 session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
-        for applicant in under_review:  # the list the recusals were checked against (SPEC §6)
-            session.add(
-                DrawApplicant(draw_id=record.id, applicant_id=applicant.id, id_number=applicant.id_number)
-            )
         try:
             session.flush()
+            _record_under_review(session, record.id, year, committee)
         except IntegrityError:
             raise QzzcError(
                 "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
@@ -342,8 +340,43 @@ def _lock_seats(session: Session) -> None:
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
-    return eligible_applicants(session, year, committee)
+class UnderReview(NamedTuple):
+    id: int
+    id_number: str
+    unit: str
+    title: str
+
+
+def _under_review(session: Session, year: int, committee: int) -> list[UnderReview]:
+    """The applicants under review (``eligible_applicants``), in order of ID number: one select
+    (its parameters are integers) whose rows the driver gives as they are, no ORM objects."""
+    columns = (Applicant.id, Applicant.id_number, Applicant.unit, Applicant.title)
+    statement = eligible_query(year, committee, *columns).order_by(Applicant.id_number)
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    return [UnderReview(*row) for row in connection.exec_driver_sql(str(compiled)).fetchall()]
+
+
+def _record_under_review(session: Session, draw_id: int, year: int, committee: int) -> None:
+    """Keeps the applicants under review with the draw (``DrawApplicant``), in order of ID number,
+    with one ``INSERT … SELECT``: the list the recusals were checked against (SPEC §6)."""
+    chosen = eligible_query(
+        year, committee, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
+    ).order_by(Applicant.id_number)
+    session.execute(insert(DrawApplicant).from_select(["draw_id", "applicant_id", "id_number"], chosen))
+
+
+def _review_units(under_review: Sequence[Any]) -> dict[str, str]:
+    """Each unit of an applicant under review (normalised) with the masked ID of its last
+    applicant, for the record; each distinct unit normalised once."""
+    normalised: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for _, id_number, raw, _ in under_review:
+        unit = normalised.get(raw)
+        if unit is None:
+            unit = normalised[raw] = normalise_unit(raw)
+        units[unit] = id_number
+    return {unit: mask_id(id_number) for unit, id_number in units.items()}
 
 
 def _min_size(session: Session, year: int, band: str | None) -> int | None:
@@ -356,13 +389,28 @@ def _pool(session: Session, committee: int) -> list[core.PoolExpert]:
     """The experts whose 所属评委会 include ``committee`` (in 库 or 暂停)."""
     rows = session.execute(
         select(
-            Expert.id_number, Expert.name, Expert.unit, Expert.specialties, Expert.status, Expert.committees
+            Expert.id_number,
+            Expert.name,
+            Expert.unit,
+            type_coerce(Expert.specialties, String),  # the JSON texts, each distinct one parsed once
+            Expert.status,
+            type_coerce(Expert.committees, String),
         )
     ).all()
+    parsed: dict[Any, Any] = {}
+
+    def value(text: Any) -> Any:
+        if not isinstance(text, str):  # a driver that parses JSON itself
+            return text
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = json.loads(text)
+        return found
+
     return [
-        core.PoolExpert(row.id_number, row.name, row.unit, tuple(row.specialties or ()), row.status)
-        for row in rows
-        if committee in (row.committees or ())
+        core.PoolExpert(id_number, name, unit, tuple(value(specialties) or ()), status)
+        for id_number, name, unit, specialties, status, committees in rows
+        if committee in (value(committees) or ())
     ]
 
 

@@ -10,17 +10,25 @@ years of an override file (``--calendar``) on top.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
+from itertools import repeat, starmap
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Boolean, Connection, Date, Text, cast, delete, func, select, text
 
+import qzzc.core
+from qzzc.audit.digests import group_digests
+from qzzc.core.audit import SHORT
 from qzzc.core.eligibility import VERDICT_ZH, VERDICTS, Verdict, evaluate, verdict_digest
 from qzzc.core.objections import upheld_reason
 from qzzc.core.people import find_person, looks_like_id
@@ -28,10 +36,9 @@ from qzzc.core.plan import specialty_owners
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
-from qzzc.services.base import Context, job, read_calendar
+from qzzc.services.base import Context, describe_inputs, job, read_calendar
 from qzzc.store import queries
-from qzzc.store.db import bulk_insert
-from qzzc.store.models import Applicant, VerdictRecord
+from qzzc.store.models import Applicant, AuditEntry, VerdictRecord
 from qzzc.store.queries import committee as load_committee
 from qzzc.store.queries import committees as load_committees
 from qzzc.store.queries import eligible_applicants, eligible_query, verdict_in_force  # noqa: F401  (re-exported)
@@ -96,6 +103,7 @@ class CheckResult:
     applicants: list[CheckedApplicant] = field(default_factory=list)
     rules_seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds by phase, for bench/check.py
+    written: int = 0  # verdict rows written: those made now (the others held)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -114,9 +122,18 @@ class CheckResult:
     @property
     def notes(self) -> dict[str, int]:
         """Each rule-not-applied message, with the number of applicants it concerns."""
-        counts: Counter[str] = Counter()
+        # Applicants mostly share their notes' tuple (``_records``): count each tuple once.
+        shared: Counter[int] = Counter()
+        tuples: dict[int, tuple[dict[str, Any], ...]] = {}
         for applicant in self.applicants:
-            counts.update({note["message"] for note in applicant.notes})
+            notes = applicant.notes
+            if notes:
+                shared[id(notes)] += 1
+                tuples[id(notes)] = notes
+        counts: Counter[str] = Counter()
+        for key, times in shared.items():
+            for message in {note["message"] for note in tuples[key]}:
+                counts[message] += times
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     @property
@@ -139,6 +156,10 @@ def check_eligibility(
     with ``export``, also writes the 资格审查 list there, once the verdicts are committed (and
     never if they are not).
 
+    An applicant whose stored verdict was made on the same data (``data_hash``) under the same
+    plan, rules and calendar (those the audit entry of the check that made it recorded) keeps that
+    verdict without being checked again; only the verdicts made now are written (``_kept``).
+
     Returns the outcome, applicants in order of committee and ID number. Raises
     ``UnknownCommittee``, ``CalendarUnknown`` (naming the year, how to add it, and who has such a
     date), ``ConfigError`` for a bad calendar file; nothing is written then.
@@ -147,7 +168,7 @@ def check_eligibility(
         raise UsageError(f"导出文件应以 .xlsx 结尾：{export}")
     days, inputs = read_calendar(calendar)
     options = {"committee": committee, "calendar": calendar.name if calendar else None}
-    with job(ctx, "check", options, inputs, writes=["verdicts"]) as current:
+    with _no_gc(), job(ctx, "check", options, inputs, writes=["verdicts"]) as current:
         session = current.session
         if session.get_bind().dialect.name == "postgresql":
             # Two checks at once, or a settle during a check, must not interleave: the check reads
@@ -166,31 +187,32 @@ def check_eligibility(
             scope.append(Applicant.committee_seq == committee)
         connection = session.connection()
         clock = time.perf_counter()
-        rows = connection.execute(
-            select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
-            .where(*scope)
-            .order_by(Applicant.committee_seq, Applicant.id_number)
-        ).all()
+        ids = select(Applicant.id).where(*scope)
+        checked = select(VerdictRecord.id).where(VerdictRecord.applicant_id.in_(ids)).limit(1)
+        if connection.execute(checked).first() is None:  # never checked: everyone, one select
+            rows, facts_list = _everyone(connection, scope)
+            kept = [False] * len(rows)
+            stale = rows
+        else:
+            rows = _raw(
+                connection,
+                select(*LISTED_COLUMNS, *STORED_COLUMNS)
+                .select_from(Applicant)
+                .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id, isouter=True)
+                .where(*scope)
+                .order_by(Applicant.committee_seq, Applicant.id_number),
+            )
+            kept = _kept(connection, rows, year, _rules_key(connection, year, inputs))
+            stale = [row for row, keep in zip(rows, kept, strict=True) if not keep]
+            facts_list = _facts(connection, stale, scope, everyone=len(stale) == len(rows))
         result = CheckResult(year=year, committee=committee)
         if not rows:
             current.discard()
             return result
-        ids = select(Applicant.id).where(*scope)
-        previous = {
-            row.applicant_id: row
-            for row in connection.execute(
-                select(VerdictRecord.applicant_id, VerdictRecord.data_hash, *_settlement_columns()).where(
-                    VerdictRecord.applicant_id.in_(ids)
-                )
-            )
-        }
-
-        with _no_gc():
-            facts_list = [ApplicantFacts(*row[2:]) for row in rows]
-            result.timings["load"] = time.perf_counter() - clock
-            started = time.perf_counter()
-            outcomes = _evaluate_all(facts_list, contexts)
-            result.rules_seconds = result.timings["rules"] = time.perf_counter() - started
+        result.timings["load"] = time.perf_counter() - clock
+        started = time.perf_counter()
+        outcomes = _evaluate_all(facts_list, contexts)
+        result.rules_seconds = result.timings["rules"] = time.perf_counter() - started
         unknown = [
             (outcome, facts)
             for outcome, facts in zip(outcomes, facts_list, strict=True)
@@ -202,14 +224,22 @@ def check_eligibility(
                 f"（涉及 {len(unknown)} 名申报人的单位公示日期，如 {facts.name} {mask_id(facts.id_number)}）"
             )
         clock = time.perf_counter()
-        with _no_gc():
-            records = _records(result, rows, facts_list, outcomes, previous, current.at)
+        records = _records(result, rows, kept, iter(outcomes), current.at)
         result.timings["prepare"] = time.perf_counter() - clock
         _apply_objections(session, result)  # an objection upheld at the 评前公示 wins (SPEC §11)
         clock = time.perf_counter()
-        connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
-        bulk_insert(connection, VerdictRecord.__table__, records)  # type: ignore[arg-type]
+        if len(stale) == len(rows):
+            connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
+        else:
+            replaced = [row[0] for row in stale if row[_V_HASH] is not None]
+            for start in range(0, len(replaced), CHUNK):
+                chunk = replaced[start : start + CHUNK]
+                connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(chunk)))
+        _insert(connection, records)
+        if not records:
+            current.leave("verdicts")  # every verdict kept: the entry reuses their digest
         result.timings["write"] = time.perf_counter() - clock
+        result.written = len(records)
         current.summary = {
             "year": year,
             "committee": committee,
@@ -220,10 +250,189 @@ def check_eligibility(
             "verdicts_sha256": verdict_digest(
                 (item.committee, item.id_number, item.verdict) for item in result.applicants
             ),
+            "engine": rules_engine(),
         }
         if export is not None:
             current.stage(export, verdicts_workbook(result))  # put in place after the commit
     return result
+
+
+# What the lists show of each applicant, then their stored verdict (None without one): one row
+# of ``LISTED_COLUMNS + STORED_COLUMNS`` per applicant, as the driver gives it.
+LISTED_COLUMNS = (
+    Applicant.id,
+    Applicant.data_hash,
+    Applicant.committee_seq,
+    Applicant.id_number,
+    Applicant.name,
+    Applicant.unit,
+    Applicant.title,
+    Applicant.specialty,
+    Applicant.application_type,
+)
+STORED_COLUMNS = (
+    VerdictRecord.data_hash,
+    VerdictRecord.verdict,
+    cast(VerdictRecord.reasons, Text),  # the JSON text: parsed once per distinct text
+    VerdictRecord.checked_at,
+    *(getattr(VerdictRecord, name) for name in SETTLEMENT),
+)
+_V_HASH = len(LISTED_COLUMNS)
+_V_VERDICT, _V_REASONS, _V_AT, _V_SETTLED = _V_HASH + 1, _V_HASH + 2, _V_HASH + 3, _V_HASH + 4
+CHUNK = 500  # ids per IN (…) list
+VERDICT_COLUMNS = ("applicant_id", "verdict", "reasons", "data_hash", "checked_at", *SETTLEMENT)
+
+
+def _raw(connection: Connection, statement: Any) -> list[Any]:
+    """The rows of ``statement`` as the driver gives them (SQLite: dates as ISO text, booleans as
+    0/1), without SQLAlchemy's per-value processing. Its parameters are integers only."""
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    return connection.exec_driver_sql(str(compiled)).all()
+
+
+def _rules_key(connection: Connection, year: int, inputs: dict[str, bytes]) -> tuple[Any, ...]:
+    """What a verdict depends on besides the applicant's data: the year's plan and rules (their
+    short digests, as audit entries record them) and the calendar file given (its SHA-256)."""
+    digests = group_digests(connection, ["committees", "rules"])
+    return (
+        digests["committees"].get(str(year), "")[:SHORT],
+        digests["rules"].get(str(year), "")[:SHORT],
+        sorted(item["sha256"] for item in describe_inputs(inputs)),
+        rules_engine(),
+    )
+
+
+@cache
+def rules_engine() -> str:
+    """A digest of the rules' code (every module of ``qzzc.core``), recorded by each check: a
+    verdict made by another release of qzzc is made again, as a changed rule may judge it otherwise."""
+    root = Path(qzzc.core.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _entry_key(entry: Any, year: int) -> tuple[Any, ...] | None:
+    """``_rules_key`` as the audit entry of an earlier check recorded it, or None."""
+    state, inputs, summary = entry.state, entry.inputs, entry.summary
+    if (
+        not isinstance(state, dict)
+        or not isinstance(state.get("groups"), dict)
+        or not isinstance(summary, dict)
+    ):
+        return None
+    groups = state["groups"]
+    try:
+        return (
+            (groups.get("committees") or {}).get(str(year), ""),
+            (groups.get("rules") or {}).get(str(year), ""),
+            sorted(str(item["sha256"]) for item in inputs or ()),
+            summary.get("engine"),
+        )
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _kept(connection: Connection, rows: list[Any], year: int, key: tuple[Any, ...]) -> list[bool]:
+    """For each row, whether its stored verdict still holds: made on the applicant's current data
+    by a check (found by its time in the audit chain) whose plan, rules and calendar were the
+    ones in force now, with no ``audit accept`` since. A verdict no such entry vouches for is
+    made again (so are all of a second that two such checks with different inputs share)."""
+    times = {row[_V_AT] for row in rows if row[_V_HASH] is not None and row[_V_HASH] == row[1]}
+    if not times:
+        return [False] * len(rows)
+    # A change of the records accepted since (``audit accept``) may have been to a verdict: such
+    # verdicts are made again, as a check always did.
+    accepted = connection.execute(
+        select(func.max(AuditEntry.seq)).where(AuditEntry.command == "audit accept")
+    ).scalar()
+    found: dict[str, bool] = {}
+    listed = sorted(times)
+    for start in range(0, len(listed), CHUNK):
+        entries = connection.execute(
+            select(
+                AuditEntry.seq, AuditEntry.at, AuditEntry.state, AuditEntry.inputs, AuditEntry.summary
+            ).where(AuditEntry.command == "check", AuditEntry.at.in_(listed[start : start + CHUNK]))
+        )
+        for entry in entries:
+            holds = _entry_key(entry, year) == key and (accepted is None or entry.seq > accepted)
+            found[entry.at] = found.get(entry.at, True) and holds
+    return [
+        row[_V_HASH] is not None and row[_V_HASH] == row[1] and found.get(row[_V_AT], False) for row in rows
+    ]
+
+
+def _facts(connection: Connection, rows: list[Any], scope: list[Any], everyone: bool) -> list[ApplicantFacts]:
+    """The facts of the applicants of ``rows`` (in their order): of everyone in ``scope`` with one
+    select, else by their ids."""
+    if not rows:
+        return []
+    statement = select(Applicant.id, *FACT_COLUMNS)
+    if everyone:
+        fetched = _raw(
+            connection, statement.where(*scope).order_by(Applicant.committee_seq, Applicant.id_number)
+        )
+    else:
+        ids = [row[0] for row in rows]
+        by_id = {}
+        for start in range(0, len(ids), CHUNK):
+            for found in _raw(connection, statement.where(Applicant.id.in_(ids[start : start + CHUNK]))):
+                by_id[found[0]] = found
+        fetched = [by_id[identifier] for identifier in ids]
+    return _facts_of(list(zip(*fetched, strict=True))[1:])
+
+
+def _everyone(connection: Connection, scope: list[Any]) -> tuple[list[tuple[Any, ...]], list[ApplicantFacts]]:
+    """The rows (as the verdict join gives them, with no verdict) and facts of everyone in
+    ``scope``, with one select: for a first check."""
+    fetched = _raw(
+        connection,
+        select(Applicant.id, Applicant.data_hash, *FACT_COLUMNS)
+        .where(*scope)
+        .order_by(Applicant.committee_seq, Applicant.id_number),
+    )
+    if not fetched:
+        return [], []
+    columns = list(zip(*fetched, strict=True))
+    facts = columns[2:]
+    listed = [columns[0], columns[1], *(facts[_FACT_INDEX[column.key]] for column in LISTED_COLUMNS[2:])]
+    rows = list(zip(*listed, *[repeat(None)] * len(STORED_COLUMNS), strict=False))  # no verdict
+    return rows, _facts_of(facts)
+
+
+_FACT_INDEX = {column.key: index for index, column in enumerate(FACT_COLUMNS)}
+
+
+def _facts_of(columns: list[Any]) -> list[ApplicantFacts]:
+    """``ApplicantFacts`` from the columns of ``FACT_COLUMNS`` as the driver gave them."""
+    for index, kind in _CONVERTED:
+        columns[index] = _convert_column(columns[index], kind)
+    return list(starmap(ApplicantFacts, zip(*columns, strict=True)))
+
+
+_CONVERTED = [
+    (index, "date" if isinstance(column.type, Date) else "bool")
+    for index, column in enumerate(FACT_COLUMNS)
+    if isinstance(column.type, Date | Boolean)
+]
+_BOOLEANS = {None: None, 0: False, 1: True}
+
+
+def _convert_column(values: tuple[Any, ...], kind: str) -> list[Any]:
+    """A column of dates (ISO text on SQLite) or booleans (0/1 on SQLite) as Python values, each
+    distinct value converted once."""
+    if kind == "bool":
+        return list(map(_BOOLEANS.__getitem__, values))
+    dates = {value: _date(value) for value in set(values)}
+    return list(map(dates.__getitem__, values))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 @contextmanager
@@ -239,58 +448,97 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _records(result, rows, facts_list, outcomes, previous, at) -> list[dict[str, Any]]:
-    """The verdict rows to store, keeping settlements whose data are unchanged; fills ``result``."""
+def _records(result: CheckResult, rows, kept, outcomes, at: str) -> list[tuple[Any, ...]]:
+    """The verdict rows to write (``VERDICT_COLUMNS``) for the applicants not ``kept``, whose
+    verdicts come from ``outcomes`` in turn, keeping settlements whose data are unchanged; fills
+    ``result`` with every applicant of ``rows``."""
     records = []
-    # Notes are shared by every applicant of a committee: turn each into its dicts once.
-    note_forms: dict[Note, tuple[dict[str, Any], dict[str, Any]]] = {}
-    for row, facts, verdict in zip(rows, facts_list, outcomes, strict=True):
+    # Notes are shared by every applicant of a committee: turn each set into its dicts once.
+    note_forms: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]] = {}
+    stored_forms: dict[str, tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]] = {}
+    notes_only: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], str]] = {}
+    dumps = json.dumps
+    append, checked = records.append, result.applicants.append
+    for row, keep in zip(rows, kept, strict=True):
         applicant_id, data_hash = row[0], row[1]
-        before = previous.get(applicant_id)
-        settled = before is not None and before.settled and before.data_hash == data_hash
-        unsettled = before is not None and before.settled and not settled
-        reasons = tuple(reason.as_dict() for reason in verdict.reasons)
-        forms = []
-        for note in verdict.notes:
-            form = note_forms.get(note)
-            if form is None:
-                plain = note.as_dict()
-                form = note_forms[note] = (plain, {**plain, "note": True})
-            forms.append(form)
-        notes = tuple(plain for plain, _ in forms)
-        records.append(
-            {
-                "applicant_id": applicant_id,
-                "verdict": verdict.verdict,
-                "reasons": [*reasons, *(stored for _, stored in forms)],
-                "data_hash": data_hash,
-                "checked_at": at,
-                **(
-                    {name: getattr(before, name) for name in SETTLEMENT}
-                    if settled
-                    else dict.fromkeys(SETTLEMENT) | {"settled": False}
-                ),
-            }
-        )
-        result.applicants.append(
+        had = row[_V_HASH] is not None
+        was_settled = had and bool(row[_V_SETTLED])
+        settled = was_settled and row[_V_HASH] == data_hash
+        if keep:
+            computed = row[_V_VERDICT]
+            text_form = row[_V_REASONS]
+            forms = stored_forms.get(text_form)
+            if forms is None:
+                forms = stored_forms[text_form] = _stored_reasons(text_form)
+            reasons, notes = forms
+        else:
+            verdict = next(outcomes)
+            computed = verdict.verdict
+            if verdict.reasons:
+                reasons = tuple(reason.as_dict() for reason in verdict.reasons)
+                notes, stored = _note_forms(verdict.notes, note_forms)
+                text_form = dumps([*reasons, *stored])
+            else:  # only notes, shared by the committee's applicants: their text made once
+                reasons = ()
+                known = notes_only.get(verdict.notes)
+                if known is None:
+                    notes, stored = _note_forms(verdict.notes, note_forms)
+                    known = notes_only[verdict.notes] = (notes, dumps(stored))
+                notes, text_form = known
+            settlement = (True, *row[_V_SETTLED + 1 :]) if settled else (False, None, None, None, None)
+            append((applicant_id, computed, text_form, data_hash, at, *settlement))
+        checked(
             CheckedApplicant(
-                id_number=facts.id_number,
-                name=facts.name,
-                committee=facts.committee_seq,
-                unit=facts.unit,
-                title=facts.title,
-                specialty=facts.specialty,
-                application_type=facts.application_type,
-                verdict=before.settled_verdict if settled else verdict.verdict,
-                computed_verdict=verdict.verdict,
+                id_number=row[3],
+                name=row[4],
+                committee=row[2],
+                unit=row[5],
+                title=row[6],
+                specialty=row[7],
+                application_type=row[8],
+                verdict=row[_V_SETTLED + 1] if settled else computed,
+                computed_verdict=computed,
                 reasons=reasons,
                 notes=notes,
                 settled=settled,
-                settled_reason=before.settled_reason if settled else None,
-                unsettled=unsettled,
+                settled_reason=row[_V_SETTLED + 2] if settled else None,
+                unsettled=was_settled and not settled,
             )
         )
     return records
+
+
+def _note_forms(
+    notes: tuple[Note, ...],
+    made: dict[tuple[Note, ...], tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]],
+) -> tuple[tuple[dict[str, Any], ...], list[dict[str, Any]]]:
+    """The notes as the result lists them and as the verdict row stores them (``"note": true``),
+    made once for each set of notes (``made``): applicants with the same notes share them."""
+    forms = made.get(notes)
+    if forms is None:
+        plain = tuple(note.as_dict() for note in notes)
+        forms = made[notes] = (plain, [{**item, "note": True} for item in plain])
+    return forms
+
+
+def _stored_reasons(text_form: str) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+    """A stored verdict's reasons and notes (``_records`` stores the notes after the reasons,
+    each with ``"note": true``), as the check that made it gave them."""
+    items = json.loads(text_form)
+    reasons = tuple(item for item in items if not item.get("note"))
+    notes = tuple({k: v for k, v in item.items() if k != "note"} for item in items if item.get("note"))
+    return reasons, notes
+
+
+def _insert(connection: Connection, records: list[tuple[Any, ...]]) -> None:
+    """Inserts the verdict rows with the driver's own ``executemany`` (the settled flag as the
+    driver stores a boolean)."""
+    if not records:
+        return
+    marker = "?" if connection.dialect.name == "sqlite" else "%s"
+    columns = ", ".join(f'"{name}"' for name in VERDICT_COLUMNS)
+    markers = ", ".join([marker] * len(VERDICT_COLUMNS))
+    connection.exec_driver_sql(f'INSERT INTO "verdicts" ({columns}) VALUES ({markers})', records)
 
 
 def _evaluate_all(
@@ -309,10 +557,6 @@ def _evaluate_all(
         except CalendarUnknown as error:
             outcomes.append(error)
     return outcomes
-
-
-def _settlement_columns():
-    return tuple(getattr(VerdictRecord, name) for name in SETTLEMENT)
 
 
 @dataclass(frozen=True)
