@@ -214,9 +214,23 @@ def root(
 
 
 def _register() -> None:
-    from qzzc.cli import applicants, audit, check, demo, draw, experts, init, meeting, notice, plan, tally
+    from qzzc.cli import (
+        applicants,
+        audit,
+        check,
+        demo,
+        draw,
+        experts,
+        init,
+        meeting,
+        notice,
+        plan,
+        procedure,
+        tally,
+    )
 
     app.command("init")(init.init)
+    app.command("status")(procedure.status)
     app.add_typer(plan.app, name="plan")
     app.command("import")(applicants.import_)
     app.add_typer(applicants.app, name="applicants")
@@ -225,6 +239,9 @@ def _register() -> None:
     app.add_typer(check.app, name="check")
     app.add_typer(experts.app, name="experts")
     app.command("draw-experts")(draw.draw_experts)
+    meeting.app.command("file")(procedure.file)
+    meeting.app.command("confirm")(procedure.confirm)
+    meeting.app.command("approve")(procedure.approve)
     meeting.app.command("replace")(draw.replace)
     app.command("tally")(tally.tally)
     meeting.app.command("show")(tally.show_meeting)

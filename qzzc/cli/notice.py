@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qzzc.cli.common import context, date_option, out
+from qzzc.cli.common import context, date_option, on_date, out
 
 app = typer.Typer(
     help="生成公告、公示、备案表（.docx、.html 打印版、.md、.xlsx）和会议材料（抽取记录、签到表、表决票、计票表）。",
@@ -46,12 +46,14 @@ Start = Annotated[
 ]
 Days = Annotated[int | None, typer.Option("--days", help="公示工作日数（默认取年度规则，5 个工作日）。")]
 Issued = Annotated[str | None, typer.Option("--date", help="落款日期（默认：公示开始日期，或今天）。")]
+On = Annotated[str | None, typer.Option("--on", help="发布（办理）日期（默认：今天，北京时间）。")]
+Draft = Annotated[bool, typer.Option("--draft", help="只生成标明“草稿”的文件，不发布、不记录。")]
 
 
 def _done(result) -> None:
     from qzzc.core.notices import TITLES
 
-    text = f"已生成{TITLES[result.kind]}：{result.path}"
+    text = f"已生成{TITLES[result.kind]}{'（草稿，未发布，未记录）' if result.draft else ''}：{result.path}"
     if result.kind != "announcement":
         text += f"（{result.rows} 人）"
     if result.period is not None:
@@ -88,6 +90,8 @@ def pre_review(
     template: Template = None,
     issued: Issued = None,
     calendar: CalendarFile = None,
+    on: On = None,
+    draft: Draft = False,
 ) -> None:
     """评前公示：资格审查合格的申报人（不含身份证号），公示期和异议方式。"""
     from qzzc.services.notices import render_notice
@@ -102,6 +106,8 @@ def pre_review(
         template=template,
         issued=date_option(issued, "--date"),
         calendar=calendar,
+        on=on_date(on),
+        draft=draft,
     )
     _done(result)
 
@@ -116,6 +122,8 @@ def result(
     template: Template = None,
     issued: Issued = None,
     calendar: CalendarFile = None,
+    on: On = None,
+    draft: Draft = False,
 ) -> None:
     """评审结果公示：评审通过或推荐的申报人。"""
     from qzzc.services.notices import render_notice
@@ -131,6 +139,8 @@ def result(
             template=template,
             issued=date_option(issued, "--date"),
             calendar=calendar,
+            on=on_date(on),
+            draft=draft,
         )
     )
 
@@ -146,6 +156,8 @@ def filing_form(
     template: Template = None,
     issued: Issued = None,
     calendar: CalendarFile = None,
+    on: On = None,
+    draft: Draft = False,
 ) -> None:
     """评审结果备案表：会议、执行委员会、每位申报人的得票和结果，留有签字盖章处。"""
     from qzzc.services.notices import render_notice
@@ -162,6 +174,8 @@ def filing_form(
             template=template,
             issued=date_option(issued, "--date"),
             calendar=calendar,
+            on=on_date(on),
+            draft=draft,
         )
     )
 

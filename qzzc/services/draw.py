@@ -124,8 +124,11 @@ def draw_experts(
     redraw: bool = False,
     reason: str | None = None,
     preview: bool = False,
+    on: dt.date | None = None,
 ) -> DrawOutcome:
-    """Draws and records the executive committee of ``committee``'s meeting on ``date``.
+    """Draws and records the executive committee of ``committee``'s meeting on ``date``, on the
+    day ``on`` (default: today in Beijing time). The meeting must be filed and confirmed
+    (SPEC §11, ``qzzc.services.procedure.guard_draw``); the applicants under review are those filed.
 
     Returns the outcome. Raises ``DrawRefused`` (exit 1) for a size the rules do not allow, too few
     candidates or a quota that cannot be met; ``QzzcError`` for a second draw without ``redraw``;
@@ -164,31 +167,31 @@ def draw_experts(
         "redraw": redraw,
         "reason": reason,
     }
+    from qzzc.services import procedure
+
+    on = on if on is not None else procedure.today()
+    options["on"] = on.isoformat()
     with job(ctx, "draw-experts", options, inputs) as current:
         session = current.session
         _lock_seats(session)
         year = ctx.store.current_year(session)
         plan = load_committee(session, year, committee)
-        under_review = _under_review(session, year, committee)
+        meeting = procedure.guard_draw(
+            session, procedure.meeting_on(session, year, committee, date), committee, date, on
+        )
+        under_review = _under_review(session, meeting)
         if not under_review:
             raise core.DrawRefused(
-                f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
-                "请先导入申报人并运行 qzzc check。"
+                f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）备案的申报人"
+                "现已没有资格审查合格的，无需抽取专家。"
             )
         band = _size_band(plan, [applicant.title for applicant in under_review])
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
-        meeting = session.execute(
-            select(Meeting).where(
-                Meeting.year == year, Meeting.committee_seq == committee, Meeting.date == date
-            )
+        previous = session.execute(
+            select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
         ).scalar_one_or_none()
-        previous = None
-        if meeting is not None:
-            previous = session.execute(
-                select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
-            ).scalar_one_or_none()
         if previous is not None and not redraw and not preview:
             raise QzzcError(
                 f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）已抽取过专家。"
@@ -252,10 +255,6 @@ def draw_experts(
             )
         result = core.draw(seed, screening.candidates, size, alternates, quotas)
 
-        if meeting is None:
-            meeting = Meeting(year=year, committee_seq=committee, date=date, created_at=current.at)
-            session.add(meeting)
-            session.flush()
         number = previous.number + 1 if previous is not None else 1
         record = Draw(
             meeting_id=meeting.id,
@@ -274,6 +273,7 @@ def draw_experts(
             reason=reason,
             operator=ctx.operator,
             created_at=current.at,
+            taken_on=on,
         )
         session.add(record)
         session.flush()
@@ -338,10 +338,11 @@ def _lock_seats(session: Session) -> None:
         session.execute(text("LOCK TABLE seats IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def _under_review(session: Session, year: int, committee: int) -> list[Applicant]:
-    from qzzc.services.eligibility import eligible_applicants
+def _under_review(session: Session, meeting: Meeting) -> list[Applicant]:
+    """The applicants under review: those filed for the meeting (SPEC §11)."""
+    from qzzc.services.procedure import filed_list
 
-    return eligible_applicants(session, year, committee)
+    return filed_list(session, meeting)
 
 
 def _size_band(plan: Any, titles: list[str]) -> str | None:

@@ -48,6 +48,7 @@ class NoticeResult:
     path: Path
     rows: int
     period: Period | None
+    draft: bool = False
 
 
 def render_notice(
@@ -63,6 +64,8 @@ def render_notice(
     issued: dt.date | None = None,
     place: str | None = None,
     calendar: Path | None = None,
+    on: dt.date | None = None,
+    draft: bool = False,
 ) -> NoticeResult:
     """Writes document ``kind`` to ``out`` (``.html``, ``.md``, ``.xlsx``, ``.docx``; the draw record also
     ``.json``) and returns what it
@@ -95,6 +98,11 @@ def render_notice(
         "template": str(template) if template else None,
         "calendar": calendar.name if calendar else None,
     }
+    from qzzc.services import procedure
+
+    if kind in procedure.NOTICE_STEPS:  # a step of the year's procedure (SPEC §11)
+        on = on if on is not None else procedure.today()
+        options |= {"on": on.isoformat(), "draft": draft}
     if days is not None and days < 1:
         raise UsageError("--days 应至少为 1")
     days_off, inputs = read_calendar(calendar)
@@ -120,6 +128,11 @@ def render_notice(
                 context = _build(
                     session, kind, year, rules, committee, meeting, start, days, issued, place, days_off
                 )
+                if kind in procedure.NOTICE_STEPS:
+                    context = procedure.on_notice(
+                        session, kind, context, year=year, committee=committee, meeting=meeting,
+                        on=on, draft=draft, operator=ctx.operator, at=current.at,
+                    )  # fmt: skip
             if suffix == ".json":  # the draw record's export (internal: full ID numbers)
                 import json
 
@@ -146,11 +159,13 @@ def render_notice(
                 "period": period.text if period else None,
             }
             staged = Staged(out, data)  # written beside its place: no entry without the file
+            if draft:
+                current.discard()  # a draft records nothing (SPEC §11)
         staged.publish()  # after the commit: no file without its entry
     finally:
         if staged is not None:
             staged.discard()
-    return NoticeResult(kind, out, rows, period)
+    return NoticeResult(kind, out, rows, period, draft)
 
 
 def _rows(context: Any) -> int:

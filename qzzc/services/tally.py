@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -181,6 +182,7 @@ def record_tally(
     absent: Sequence[str] = (),
     amend: bool = False,
     reason: str | None = None,
+    on: dt.date | None = None,
 ) -> TallyRecorded:
     """Records the counts of a meeting's anonymous vote (SPEC §7), all or nothing.
 
@@ -204,8 +206,12 @@ def record_tally(
         confirm_bytes = read_input(confirm)
         second = read_counts(confirm_bytes, confirm.name)
         files[f"{confirm.name} (复核)" if confirm.name == counts.name else confirm.name] = confirm_bytes
+    from qzzc.services import procedure
+
+    on = on if on is not None else procedure.today()
     options = {
         "meeting": meeting_id,
+        "on": on.isoformat(),
         "attending": attending,
         "absent": [mask_id(value) for value in absent],
         "confirm": confirm is not None,
@@ -228,6 +234,7 @@ def record_tally(
         draw = active_draw(session, meeting)
         if draw is None:
             raise QzzcError(f"第 {meeting.id} 号会议尚未抽取执行委员会专家，不能计票。")
+        procedure.guard_tally(session, meeting, on, amend)
         members = seated_members(draw, replacements_of(session, draw))
         size = draw.size
         check_quorum(attending, size)
@@ -270,6 +277,7 @@ def record_tally(
             amend_reason=reason,
             operator=ctx.operator,
             created_at=current.at,
+            taken_on=on,
         )
         session.add(tally)
         session.flush()
