@@ -109,7 +109,7 @@ def status(
 
 
 def _short(day: str) -> str:
-    year, month, date = day.split("-")
+    _, month, date = day.split("-")
     return f"{int(month)}月{int(date)}日"
 
 

@@ -27,8 +27,17 @@ from qzzc.store.db import Store, resolve_url
 COMMITTEE = 3
 SEED = "2021年10月20日 衢州 演示"  # a public lottery's numbers in real use
 MEETING_DATE = dt.date(2021, 10, 20)
-PRE_REVIEW_START = dt.date(2021, 9, 28)
-RESULT_START = dt.date(2021, 10, 21)
+PRE_REVIEW_START = dt.date(2021, 9, 28)  # 5 working days across National Day: ends 2021-10-09
+RESULT_START = dt.date(2021, 10, 21)  # ends 2021-10-27
+# The year's procedure (SPEC §11), each step on its day.
+ANNOUNCED = dt.date(2021, 8, 2)
+PRE_REVIEW_ON = dt.date(2021, 9, 27)  # published the working day before the period
+FILED_ON = dt.date(2021, 10, 11)  # after the pre-review publicity, 9 days before the meeting
+CONFIRMED_ON = dt.date(2021, 10, 12)
+DRAWN_ON = dt.date(2021, 10, 18)
+FILING_FORM_ON = dt.date(2021, 11, 1)
+APPROVED_ON = dt.date(2021, 11, 5)
+BUREAU = "衢州市人力资源和社会保障局"
 DRAW_SIZE = 11
 ALTERNATES = 2
 ABSENT = 1
@@ -381,15 +390,47 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         raise QzzcError(f"演示专家库未通过导入检查：{imported.errors[0].describe()}")
     step(f"导入专家库：{imported.added} 人")
 
-    drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED)
+    from qzzc.core.notices import FORMATS, PAPERS, TITLES
+    from qzzc.services import procedure
+
+    meeting_papers = folder / "会议材料"
+    meeting_papers.mkdir(exist_ok=True)
+
+    def publish(kind: str, suffixes: tuple[str, ...], **options) -> None:
+        for suffix in suffixes:
+            out = (meeting_papers if kind in PAPERS else documents) / f"{TITLES[kind]}{suffix}"
+            render_notice(ctx, kind, out, **options)
+            report.documents.append(out)
+        step(f"生成{TITLES[kind]}（{'、'.join(suffixes)}）")
+
+    publish("announcement", (".docx", ".html", ".md"), committee=COMMITTEE, issued=ANNOUNCED)
+    publish(
+        "pre-review", (".docx", ".html", ".md", ".xlsx"), committee=COMMITTEE, start=PRE_REVIEW_START,
+        on=PRE_REVIEW_ON,
+    )  # fmt: skip
+    step("评前公示 2021年9月28日至10月9日（跨国庆假期，10月9日为调休工作日），公示期满")
+
+    filed = procedure.file_meeting(ctx, COMMITTEE, MEETING_DATE, on=FILED_ON, place=PLACE)
+    step(
+        f"评前备案（{FILED_ON.isoformat()}）：第 {filed.meeting} 号会议，{MEETING_DATE.isoformat()} 召开，"
+        f"评审名单 {len(filed.applicants)} 人"
+    )
+    procedure.confirm_meeting(ctx, filed.meeting, by=BUREAU, on=CONFIRMED_ON)
+    step(f"备案确认（{CONFIRMED_ON.isoformat()}）：{BUREAU}")
+
+    drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED, on=DRAWN_ON)
     from qzzc.core.draw import describe_exclusions
 
     excluded = describe_exclusions(drawn.excluded)
     step(
-        f"抽取执行委员会（第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，抽取 {len(drawn.members)} 人、"
-        f"候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；随机种子 {drawn.seed}；"
-        f"候选名单摘要 {drawn.candidate_digest[:16]}…"
+        f"抽取执行委员会（{DRAWN_ON.isoformat()}，第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，"
+        f"抽取 {len(drawn.members)} 人、候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；"
+        f"随机种子 {drawn.seed}；候选名单摘要 {drawn.candidate_digest[:16]}…"
     )
+    # The meeting papers (internal), in every format they have; they go to their own folder.
+    for kind in PAPERS:
+        extra = {"place": PLACE} if kind in ("draw-record", "sign-in") else {}
+        publish(kind, FORMATS[kind], meeting=drawn.meeting, **extra)
 
     attending = DRAW_SIZE - ABSENT
     absent = [drawn.members[-1].candidate.id_number]
@@ -402,31 +443,27 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         "utf-8-sig",
     )
     report.inputs.append(ballots)
-    tallied = record_tally(ctx, drawn.meeting, attending, ballots, absent=absent)
+    tallied = record_tally(ctx, drawn.meeting, attending, ballots, absent=absent, on=MEETING_DATE)
     passed = sum(1 for outcome in tallied.outcomes if outcome.passed)
     step(
-        f"计票：出席 {attending} 人（缺席 {ABSENT} 人），{len(tallied.outcomes)} 人参评，{passed} 人通过或推荐"
+        f"计票（{MEETING_DATE.isoformat()}）：出席 {attending} 人（缺席 {ABSENT} 人），"
+        f"{len(tallied.outcomes)} 人参评，{passed} 人通过或推荐"
     )
 
-    jobs = [
-        ("announcement", (".docx", ".html", ".md"), {"committee": COMMITTEE, "issued": dt.date(2021, 8, 2)}),
-        ("pre-review", (".docx", ".html", ".md", ".xlsx"), {"committee": COMMITTEE, "start": PRE_REVIEW_START}),
-        ("result", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
-        ("filing-form", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
-    ]  # fmt: skip
-    from qzzc.core.notices import FORMATS, PAPERS
+    publish(
+        "result", (".docx", ".html", ".md", ".xlsx"), meeting=drawn.meeting, start=RESULT_START,
+        on=RESULT_START,
+    )  # fmt: skip
+    step("结果公示 2021年10月21日至10月27日")
 
-    # The meeting papers (internal), in every format they have; they go to their own folder.
-    papers = [(kind, FORMATS[kind], {"meeting": drawn.meeting, "place": PLACE} if kind in ("draw-record", "sign-in") else {"meeting": drawn.meeting}) for kind in PAPERS]  # fmt: skip
-    from qzzc.core.notices import TITLES
+    # -- OBJECTIONS (异议): the objection engineer adds here one objection received during the
+    # result publicity and dismissed (不成立), and one upheld (成立), before the filing form. ----
 
-    meeting_papers = folder / "会议材料"
-    meeting_papers.mkdir(exist_ok=True)
-    for kind, suffixes, options in [*jobs, *papers]:
-        for suffix in suffixes:
-            out = (meeting_papers if kind in PAPERS else documents) / f"{TITLES[kind]}{suffix}"
-            render_notice(ctx, kind, out, **options)
-            report.documents.append(out)
-        step(f"生成{TITLES[kind]}（{'、'.join(suffixes)}）")
+    publish(
+        "filing-form", (".docx", ".html", ".md", ".xlsx"), meeting=drawn.meeting, start=RESULT_START,
+        place=PLACE, issued=FILING_FORM_ON, on=FILING_FORM_ON,
+    )  # fmt: skip
+    procedure.approve_meeting(ctx, drawn.meeting, by=BUREAU, on=APPROVED_ON)
+    step(f"核准公布（{APPROVED_ON.isoformat()}）：{BUREAU}核准，计票和评审结果自此为最终结果")
     ctx.store.dispose()
     return report

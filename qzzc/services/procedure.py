@@ -12,8 +12,9 @@ Choices where SPEC is silent:
   always passes it.
 - Applicants eligible but not (yet) on an ended pre-review publicity are left out of a filing, and
   the filing says how many (未经公示不得上会); a filing with none is refused.
-- A publicity may be published again (a corrected or further notice): each stays on record; the
-  filing takes every ended pre-review publicity, the filing form needs one ended result publicity.
+- A publicity may be published again (a further notice, another period): each stays on record;
+  the filing takes every ended pre-review publicity, the filing form needs one ended result
+  publicity. The same notice rendered again for the same period (another format) records nothing.
 - The filing form is recorded as a step the first time it is made; rendering it again (another
   format) is allowed and records nothing new.
 """
@@ -242,6 +243,23 @@ def on_notice(
     return context
 
 
+def _same(
+    session: Session, year: int, committee: int, stage: str, meeting: int | None, period: Any
+) -> Publicity | None:
+    """The publicity of the same period published before: the same notice rendered again (another
+    format) records nothing new."""
+    query = select(Publicity).where(
+        Publicity.year == year,
+        Publicity.committee_seq == committee,
+        Publicity.stage == stage,
+        Publicity.start == period.first,
+        Publicity.end == period.last,
+    )
+    if meeting is not None:
+        query = query.where(Publicity.meeting_id == meeting)
+    return session.execute(query.limit(1)).scalar_one_or_none()
+
+
 def _publish_pre_review(
     session: Session, context: Any, year: int, committee: int, on: dt.date, operator: str, at: str
 ) -> Publicity:
@@ -250,6 +268,9 @@ def _publish_pre_review(
     period = context.period
     applicants = eligible_applicants(session, year, committee)
     core.check_pre_review(period.first, [(a.name, a.publicity_end) for a in applicants])
+    same = _same(session, year, committee, "pre_review", None, period)
+    if same is not None:
+        return same
     record = Publicity(
         year=year,
         committee_seq=committee,
@@ -273,6 +294,9 @@ def _publish_result(
 ) -> Publicity:
     period = context.period
     core.check_result(meeting_state(session, meeting), period.first, on)
+    same = _same(session, meeting.year, meeting.committee_seq, "result", meeting.id, period)
+    if same is not None:
+        return same
     record = Publicity(
         year=meeting.year,
         committee_seq=meeting.committee_seq,
@@ -463,12 +487,9 @@ def status(ctx: Context, committee: int | None = None) -> list[dict[str, Any]]:
                 .group_by(Meeting.committee_seq)
             ).all()
         )
-        published = {
-            seq
-            for seq in session.execute(
-                select(Publicity.committee_seq).where(Publicity.year == year)
-            ).scalars()
-        }
+        published = set(
+            session.execute(select(Publicity.committee_seq).where(Publicity.year == year)).scalars()
+        )
         report = []
         for plan in plans:
             publicities = pre_reviews(session, year, plan.seq) if plan.seq in published else []

@@ -132,8 +132,9 @@ def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store,
 
     out = tmp_path / "结果公示.xlsx"
     result = cli(
-        "notice", "result", "-m", str(store), "--start", "2021-10-21", "--date", "2021-10-20", "-o", str(out)
-    )
+        "notice", "result", "-m", str(store), "--start", "2021-10-21", "--date", "2021-10-20", "-o", str(out),
+        "--on", "2021-10-21",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     entry = json.loads(cli("audit", "--json").stdout)[-1]
     assert (entry["command"], entry["inputs"]) == ("notice result", [])
@@ -148,6 +149,8 @@ def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store,
         "place": None,
         "template": None,
         "calendar": None,
+        "on": "2021-10-21",
+        "draft": False,
     }
     assert entry["summary"] == {
         "file": "结果公示.xlsx",
