@@ -126,3 +126,37 @@ def test_a_column_migration_on_each_backend(ctx, tmp_path, note_column, monkeypa
     assert commands[before:] == ["upgrade", "import"]
     assert verify(fresh).entries == before + 2
     fresh.store.dispose()
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_older_meetings_are_backfilled_as_filed_and_confirmed_on_their_draws_day(tmp_path, version):
+    """SPEC §11: a store written before the procedure keeps its meetings, each filed and confirmed
+    on the Beijing day of its first draw, marked 补录; its audit verifies after the upgrade."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from qzzc.services.procedure import status
+    from qzzc.store.models import Draw, DrawApplicant, FiledApplicant, Meeting, Step
+
+    ctx = open_fixture(tmp_path, version)
+    report = {item["committee"]: item for item in status(ctx)}
+    with ctx.store.reading() as session:
+        meeting = session.exec(select(Meeting)).one()
+        draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.number == 1)).one()
+        day = dt.datetime.fromisoformat(draw.created_at).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        steps = session.exec(select(Step).where(Step.meeting_id == meeting.id).order_by(Step.id)).all()
+        filed = sorted(session.exec(select(FiledApplicant.applicant_id)))
+        drawn = sorted(session.exec(select(DrawApplicant.applicant_id)))
+        assert draw.taken_on == day
+    assert [(s.step, s.on, s.backfilled) for s in steps] == [
+        ("filing", day, True),
+        ("confirmation", day, True),
+    ]
+    assert filed == drawn  # none in a version-1 store, which kept no list
+    assert (version == 1) == (filed == [])
+    shown = report[meeting.committee_seq]["steps"]
+    assert [s["step"] for s in shown][:3] == ["filing", "confirmation", "draw"]
+    assert shown[0]["backfilled"] is True
+    assert verify(ctx).sound
+    ctx.store.dispose()
