@@ -24,7 +24,7 @@ EXPERTS = many_expert_rows(20)
 IDS = {row["身份证号"] for row in APPLICANTS + EXPERTS}
 PHONES = {row["联系电话"] for row in APPLICANTS + EXPERTS}
 ID0 = APPLICANTS[0]["身份证号"]
-DRAW = ("draw-experts", "--committee", "3", "--date", "2021-10-20", "--size", "9", "--alternates", "2", "--on", "2021-10-18")
+DRAW = ("draw-experts", "--committee", "3", "--date", "2021-10-20", "--size", "9", "--alternates", "2", "--on", "2021-10-18")  # fmt: skip
 
 # (arguments, public files it writes). One line per command line to scan.
 COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (

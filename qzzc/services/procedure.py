@@ -120,6 +120,19 @@ def meeting_state(session: Session, meeting: Meeting) -> core.MeetingState:
     return state
 
 
+def publicities_of(session: Session, applicant_id: int) -> list[Publicity]:
+    """The publicities that list applicant ``applicant_id`` (both stages), in the order published:
+    an objection received on a day belongs to the one whose period contains it."""
+    return list(
+        session.execute(
+            select(Publicity)
+            .join(PublicityApplicant, PublicityApplicant.publicity_id == Publicity.id)
+            .where(PublicityApplicant.applicant_id == applicant_id)
+            .order_by(Publicity.id)
+        ).scalars()
+    )
+
+
 def pre_reviews(session: Session, year: int, committee: int) -> list[Publicity]:
     return list(
         session.execute(
@@ -358,7 +371,7 @@ class Filed:
             "date": self.date.isoformat(),
             "on": self.on.isoformat(),
             "place": self.place,
-            "applicants": len(self.applicants),
+            "applicants": list(self.applicants),
             "left_out": self.left_out,
         }
 
@@ -414,7 +427,10 @@ def file_meeting(
             date=date,
             on=on,
             place=place,
-            applicants=[{"name": a.name, "id_number": a.id_number, "title": a.title} for a in applicants],
+            applicants=[
+                {"name": a.name, "id_number": a.id_number, "unit": a.unit, "title": a.title}
+                for a in sorted(applicants, key=lambda a: a.id_number)
+            ],
             left_out=max(eligible - len(applicants), 0),
         )
     raise AssertionError("unreachable")  # pragma: no cover

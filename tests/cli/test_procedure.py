@@ -87,8 +87,14 @@ def test_the_whole_procedure_from_the_command_line(year, tmp_path):
     filed = json.loads(
         ok(cli("meeting", "file", "-c", "3", "--date", "2021-10-20", "--on", "2021-10-10", "--json")).stdout
     )
-    assert filed == {"meeting": 1, "committee": 3, "date": "2021-10-20", "on": "2021-10-10", "place": None,
-                     "applicants": 2, "left_out": 0}  # fmt: skip
+    assert filed == {
+        "meeting": 1, "committee": 3, "date": "2021-10-20", "on": "2021-10-10", "place": None,
+        "applicants": [
+            {"name": "张三", "id_number": x, "unit": unit, "title": "工程师"}
+            for x, unit in sorted([(A, "甲院"), (B, "乙院")])
+        ],
+        "left_out": 0,
+    }  # fmt: skip
     refused = cli("draw-experts", "--meeting", "1", "--size", "9", "--on", "2021-10-12")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(

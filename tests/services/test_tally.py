@@ -487,9 +487,7 @@ def drawn(initialised):
     """A real draw for committee 3 on 2021-10-15 with 张三 and 李四 eligible, 王五 not."""
     import datetime as dt
 
-    from helpers import add_experts, expert_row
-
-    from helpers import drawing
+    from helpers import add_experts, drawing, expert_row
 
     from qzzc.services.draw import draw_experts
 
