@@ -118,10 +118,21 @@ def _step_text(step: dict[str, Any]) -> str:
     when = _short(step["date"]) + (f"–{_short(step['end'])}" if step.get("end") else "")
     text = f"{word} {when}"
     if step["step"] == "filing":
-        text += f"（第 {step['meeting']} 号会议，{_short(step['meeting_date'])}开会）"
+        text += f"（会议 {step['meeting']}，{_short(step['meeting_date'])}开会）"
     if step.get("backfilled"):
         text += "（补录）"
     return text
+
+
+def _short_name(name: str) -> str:
+    """``衢州市建筑工程技术人员中级职务评审委员会`` → ``建筑工程技术人员中级职务``: the words that tell the
+    committees apart, for an 80-column terminal."""
+    for prefix in ("衢州市",):
+        name = name.removeprefix(prefix)
+    for suffix in ("评审委员会", "评委会", "委员会"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name.removesuffix(suffix)
+    return name
 
 
 def _print_status(report: list[dict[str, Any]], show_idle: bool) -> None:
@@ -130,11 +141,14 @@ def _print_status(report: list[dict[str, Any]], show_idle: bool) -> None:
     console = out()
     shown = [item for item in report if show_idle or item["steps"]]
     idle = len(report) - len(shown)
-    made = table("评审程序进度", ("序号", "评委会", "已办步骤", "下一步"))
+    made = table("评审程序进度", ("序号", "评委会", "已办步骤", "下一步"), whole={"序号"})
+    made.expand = True  # the ratios share the terminal: the steps get the room
+    for column, ratio in zip(made.columns[1:], (2, 4, 3), strict=True):
+        column.ratio = ratio
     for item in shown:
         done = "\n".join(_step_text(step) for step in item["steps"]) or "（尚未开始）"
         upcoming = item["next"]
-        made.add_row(str(item["committee"]), item["name"], done, upcoming["text"])
+        made.add_row(str(item["committee"]), _short_name(item["name"]), done, upcoming["text"])
     if shown:
         console.print(made)
     if idle:

@@ -336,7 +336,7 @@ def next_step(
     or before any meeting the pre-review publicity and the filing. ``unit_publicity_end`` is the
     last day of the latest unit publicity among the applicants to be listed (None: none known)."""
     if meeting is not None and "approval" in meeting.steps:
-        return Next(None, None, f"{meeting.name}评审结果已核准公布，本年度评审程序已完成")
+        return Next(None, None, f"程序已完成：第 {meeting.meeting} 号会议评审结果已核准公布")
     if meeting is None:
         if not publicities:
             earliest = after(unit_publicity_end) if unit_publicity_end else None

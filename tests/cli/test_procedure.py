@@ -142,7 +142,7 @@ def test_the_whole_procedure_from_the_command_line(year, tmp_path):
     assert amend.exit_code == 1
     assert "不能再更正（--amend）" in amend.stderr
     table = ok(cli("status")).stdout
-    for text in ("评前公示 9月28日–10月9日", "备案 10月10日（第 1 号会议，10月20日开会）", "备案确认 10月11日",
+    for text in ("评前公示 9月28日–10月9日", "备案 10月10日（会议 1，10月20日开会）", "备案确认 10月11日",
                  "抽取专家 10月12日", "计票 10月20日", "结果公示 10月21日–10月27日", "备案表 10月28日",
                  "核准公布 11月1日", "另有 24 个评委会尚未开始"):  # fmt: skip
         assert text in table, table
