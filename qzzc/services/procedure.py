@@ -188,7 +188,9 @@ def under_review_at_filing(session: Session, year: int, committee: int, on: dt.d
 
 def filed_list(session: Session, meeting: Meeting) -> list[Applicant]:
     """The applicants the draw and the tally review at ``meeting`` (SPEC §11): those filed for it
-    whose verdict in force is still ``eligible`` (an upheld objection makes it ``ineligible``)."""
+    whose verdict in force is still ``eligible`` (an upheld objection makes it ``ineligible``). A
+    meeting backfilled from a store that kept no list (schema version 1) reviews, as it did, the
+    committee's eligible applicants."""
     from qzzc.services.eligibility import eligible_applicants
 
     filed = set(
@@ -196,7 +198,12 @@ def filed_list(session: Session, meeting: Meeting) -> list[Applicant]:
             select(FiledApplicant.applicant_id).where(FiledApplicant.meeting_id == meeting.id)
         ).scalars()
     )
-    return [a for a in eligible_applicants(session, meeting.year, meeting.committee_seq) if a.id in filed]
+    eligible = eligible_applicants(session, meeting.year, meeting.committee_seq)
+    if not filed:
+        step = steps_of(session, meeting.id).get("filing")
+        if step is not None and step.backfilled:
+            return eligible
+    return [a for a in eligible if a.id in filed]
 
 
 # -- hooks inside other jobs -------------------------------------------------------------------

@@ -160,3 +160,21 @@ def test_older_meetings_are_backfilled_as_filed_and_confirmed_on_their_draws_day
     assert shown[0]["backfilled"] is True
     assert verify(ctx).sound
     ctx.store.dispose()
+
+
+def test_a_backfilled_meeting_of_a_version_1_store_reviews_the_eligible_applicants(tmp_path):
+    """A version-1 store kept no list of the applicants under review: its backfilled meeting
+    reviews the committee's eligible applicants, as it did."""
+    from sqlmodel import select
+
+    from qzzc.services.eligibility import eligible_applicants
+    from qzzc.services.procedure import filed_list
+    from qzzc.store.models import Meeting
+
+    ctx = open_fixture(tmp_path, 1)
+    with ctx.store.reading() as session:
+        meeting = session.exec(select(Meeting)).one()
+        eligible = eligible_applicants(session, meeting.year, meeting.committee_seq)
+        assert eligible
+        assert [a.id for a in filed_list(session, meeting)] == [a.id for a in eligible]
+    ctx.store.dispose()
