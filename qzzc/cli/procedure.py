@@ -11,9 +11,7 @@ from qzzc.cli.common import context, date_option, emit_json, on_date, out
 
 On = Annotated[
     str | None,
-    typer.Option(
-        "--on", help="办理日期，如 2021-10-11（默认：今天，北京时间）；可补录以前的日期，但须按程序先后。"
-    ),
+    typer.Option("--on", help="办理日期（默认今天，北京时间）；补录写当时的日期。"),
 ]
 By = Annotated[
     str, typer.Option("--by", help="办理的人力社保部门，如 衢州市人力资源和社会保障局。", show_default=False)
