@@ -14,21 +14,44 @@ import csv
 import datetime as dt
 import io
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qzzc.core.draw import describe_exclusions
 from qzzc.core.ids import check_digit
+from qzzc.core.tally import needed_yes_votes
 from qzzc.errors import QzzcError
 from qzzc.files import os_reason, write_file
+from qzzc.notices.kinds import KINDS, PAPERS
+from qzzc.services import procedure
+from qzzc.services.applicants import import_applicants
 from qzzc.services.base import Context
+from qzzc.services.draw import draw_experts
+from qzzc.services.eligibility import check_eligibility, settle
+from qzzc.services.experts import import_experts
+from qzzc.services.notices import render_notice
+from qzzc.services.objections import add_objection, resolve_objection
+from qzzc.services.plan import init_store
+from qzzc.services.tally import record_tally
+from qzzc.sheets.writer import list_workbook
 from qzzc.store.db import Store, resolve_url
 
 COMMITTEE = 3
 SEED = "2021年10月20日 衢州 演示"  # a public lottery's numbers in real use
 MEETING_DATE = dt.date(2021, 10, 20)
-PRE_REVIEW_START = dt.date(2021, 9, 28)
-RESULT_START = dt.date(2021, 10, 21)
+PRE_REVIEW_START = dt.date(2021, 9, 28)  # 5 working days across National Day: ends 2021-10-09
+RESULT_START = dt.date(2021, 10, 21)  # ends 2021-10-27
+# The year's procedure (SPEC §11), each step on its day.
+ANNOUNCED = dt.date(2021, 8, 2)
+PRE_REVIEW_ON = dt.date(2021, 9, 27)  # published the working day before the period
+FILED_ON = dt.date(2021, 10, 11)  # after the pre-review publicity, 9 days before the meeting
+CONFIRMED_ON = dt.date(2021, 10, 12)
+DRAWN_ON = dt.date(2021, 10, 18)
+FILING_FORM_ON = dt.date(2021, 11, 1)
+APPROVED_ON = dt.date(2021, 11, 5)
+BUREAU = "衢州市人力资源和社会保障局"
 DRAW_SIZE = 11
 ALTERNATES = 2
 ABSENT = 1
@@ -233,8 +256,6 @@ def sample_experts(rng: random.Random) -> list[dict[str, object]]:
 
 
 def _write_xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dict[str, object]]) -> None:
-    from qzzc.sheets.writer import list_workbook
-
     values = [[None if row.get(header) == "" else row.get(header) for header in headers] for row in rows]
     write_file(path, list_workbook("Sheet1", headers, values, title=title))
 
@@ -250,8 +271,6 @@ def _write_csv(path: Path, headers: tuple[str, ...], rows: list[dict[str, object
 
 def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: int) -> list[dict[str, object]]:
     """Paper ballots' counts: most pass, one exactly at two thirds, one just short of it."""
-    from qzzc.core.tally import needed_yes_votes
-
     needed = needed_yes_votes(attending)
     rows = []
     for index, (number, name) in enumerate(applicants):
@@ -272,8 +291,6 @@ def _counts(rng: random.Random, applicants: list[tuple[str, str]], attending: in
 def _demo_store(path: Path) -> bool:
     """Whether the SQLite file at ``path`` was written by the demo alone: every audit entry's
     operator is 演示. Anything else (an office's store, a file that is not a store) is kept."""
-    import sqlite3
-
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             others = connection.execute("SELECT COUNT(*) FROM audit_entries WHERE operator != '演示'")
@@ -285,14 +302,6 @@ def _demo_store(path: Path) -> bool:
 def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
     """Runs the whole flow in a fresh store ``folder/qzzc.db`` and writes every document under
     ``folder/公告``. A store left there by an earlier demo is replaced. Returns what was made."""
-    from qzzc.services.applicants import import_applicants
-    from qzzc.services.draw import draw_experts
-    from qzzc.services.eligibility import check_eligibility, settle
-    from qzzc.services.experts import import_experts
-    from qzzc.services.notices import render_notice
-    from qzzc.services.plan import init_store
-    from qzzc.services.tally import record_tally
-
     inputs, documents = folder / "输入", folder / "公告"
     try:
         for place in (folder, inputs, documents):
@@ -369,15 +378,43 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         raise QzzcError(f"演示专家库未通过导入检查：{imported.errors[0].describe()}")
     step(f"导入专家库：{imported.added} 人")
 
-    drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED)
-    from qzzc.core.draw import describe_exclusions
+    meeting_papers = folder / "会议材料"
+    meeting_papers.mkdir(exist_ok=True)
+
+    def publish(kind: str, suffixes: tuple[str, ...], **options) -> None:
+        for suffix in suffixes:
+            out = (meeting_papers if kind in PAPERS else documents) / f"{KINDS[kind].title}{suffix}"
+            render_notice(ctx, kind, out, **options)
+            report.documents.append(out)
+        step(f"生成{KINDS[kind].title}（{'、'.join(suffixes)}）")
+
+    publish("announcement", (".docx", ".html", ".md"), committee=COMMITTEE, issued=ANNOUNCED)
+    publish(
+        "pre-review", (".docx", ".html", ".md", ".xlsx"), committee=COMMITTEE, start=PRE_REVIEW_START,
+        on=PRE_REVIEW_ON,
+    )  # fmt: skip
+    step("评前公示 2021年9月28日至10月9日（跨国庆假期，10月9日为调休工作日），公示期满")
+
+    filed = procedure.file_meeting(ctx, COMMITTEE, MEETING_DATE, on=FILED_ON, place=PLACE)
+    step(
+        f"评前备案（{FILED_ON.isoformat()}）：第 {filed.meeting} 号会议，{MEETING_DATE.isoformat()} 召开，"
+        f"评审名单 {len(filed.applicants)} 人"
+    )
+    procedure.confirm_meeting(ctx, filed.meeting, by=BUREAU, on=CONFIRMED_ON)
+    step(f"备案确认（{CONFIRMED_ON.isoformat()}）：{BUREAU}")
+
+    drawn = draw_experts(ctx, COMMITTEE, MEETING_DATE, DRAW_SIZE, ALTERNATES, seed=SEED, on=DRAWN_ON)
 
     excluded = describe_exclusions(drawn.excluded)
     step(
-        f"抽取执行委员会（第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，抽取 {len(drawn.members)} 人、"
-        f"候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；随机种子 {drawn.seed}；"
-        f"候选名单摘要 {drawn.candidate_digest[:16]}…"
+        f"抽取执行委员会（{DRAWN_ON.isoformat()}，第 {drawn.meeting} 号会议）：候选 {drawn.candidates} 人，"
+        f"抽取 {len(drawn.members)} 人、候补 {len(drawn.alternates)} 人；回避等排除：{excluded}；"
+        f"随机种子 {drawn.seed}；候选名单摘要 {drawn.candidate_digest[:16]}…"
     )
+    # The meeting papers (internal), in every format they have; they go to their own folder.
+    for kind in PAPERS:
+        extra = {"place": PLACE} if kind in ("draw-record", "sign-in") else {}
+        publish(kind, KINDS[kind].formats, meeting=drawn.meeting, **extra)
 
     attending = DRAW_SIZE - ABSENT
     absent = [drawn.members[-1].candidate.id_number]
@@ -390,31 +427,53 @@ def run_demo(folder: Path, say: Callable[[str], None]) -> DemoReport:
         "utf-8-sig",
     )
     report.inputs.append(ballots)
-    tallied = record_tally(ctx, drawn.meeting, attending, ballots, absent=absent)
+    tallied = record_tally(ctx, drawn.meeting, attending, ballots, absent=absent, on=MEETING_DATE)
     passed = sum(1 for outcome in tallied.outcomes if outcome.passed)
     step(
-        f"计票：出席 {attending} 人（缺席 {ABSENT} 人），{len(tallied.outcomes)} 人参评，{passed} 人通过或推荐"
+        f"计票（{MEETING_DATE.isoformat()}）：出席 {attending} 人（缺席 {ABSENT} 人），"
+        f"{len(tallied.outcomes)} 人参评，{passed} 人通过或推荐"
     )
 
-    jobs = [
-        ("announcement", (".docx", ".html", ".md"), {"committee": COMMITTEE, "issued": dt.date(2021, 8, 2)}),
-        ("pre-review", (".docx", ".html", ".md", ".xlsx"), {"committee": COMMITTEE, "start": PRE_REVIEW_START}),
-        ("result", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START}),
-        ("filing-form", (".docx", ".html", ".md", ".xlsx"), {"meeting": drawn.meeting, "start": RESULT_START, "place": PLACE, "issued": dt.date(2021, 11, 1)}),
-    ]  # fmt: skip
-    from qzzc.notices.kinds import KINDS, PAPERS
+    publish(
+        "result", (".docx", ".html", ".md", ".xlsx"), meeting=drawn.meeting, start=RESULT_START,
+        on=RESULT_START,
+    )  # fmt: skip
+    step("结果公示 2021年10月21日至10月27日")
 
-    # The meeting papers (internal), in every format they have; they go to their own folder.
-    papers = [(kind, KINDS[kind].formats, {"meeting": drawn.meeting, "place": PLACE} if kind in ("draw-record", "sign-in") else {"meeting": drawn.meeting}) for kind in PAPERS]  # fmt: skip
+    _objections(ctx, tallied, step)
 
-    meeting_papers = folder / "会议材料"
-    meeting_papers.mkdir(exist_ok=True)
-    for kind, suffixes, options in [*jobs, *papers]:
-        title = KINDS[kind].title
-        for suffix in suffixes:
-            out = (meeting_papers if kind in PAPERS else documents) / f"{title}{suffix}"
-            render_notice(ctx, kind, out, **options)
-            report.documents.append(out)
-        step(f"生成{title}（{'、'.join(suffixes)}）")
+    publish(
+        "filing-form", (".docx", ".html", ".md", ".xlsx"), meeting=drawn.meeting, start=RESULT_START,
+        place=PLACE, issued=FILING_FORM_ON, on=FILING_FORM_ON,
+    )  # fmt: skip
+    procedure.approve_meeting(ctx, drawn.meeting, by=BUREAU, on=APPROVED_ON)
+    step(f"核准公布（{APPROVED_ON.isoformat()}）：{BUREAU}核准，计票和评审结果自此为最终结果")
     ctx.store.dispose()
     return report
+
+
+def _objections(ctx: Context, tallied, step: Callable[[str], None]) -> None:
+    """Two written, named objections received during the result publicity (SPEC §11): one about a
+    passed applicant found groundless (不成立), one upheld (成立), which revokes (撤销) that result."""
+    passed = [outcome for outcome in tallied.outcomes if outcome.passed]
+    dismissed, upheld = passed[0], passed[-1]
+    first = add_objection(
+        ctx, dismissed.id_number, COMMITTEE, dt.date(2021, 10, 22), "周建华", "0570-3012345",
+        f"反映{dismissed.name}的业绩材料中有一项工程不是本人主持。", today=FILING_FORM_ON,
+    )  # fmt: skip
+    resolve_objection(
+        ctx, first.number, "不成立", "经向建设单位核实，该工程由申报人担任项目技术负责人，业绩属实。",
+        dt.date(2021, 10, 25), today=FILING_FORM_ON,
+    )  # fmt: skip
+    step(f"异议（第 {first.number} 件，2021-10-22 收到）：反映{dismissed.name}的业绩，经核查不成立")
+    second = add_objection(
+        ctx, upheld.id_number, COMMITTEE, dt.date(2021, 10, 25), "钱美玲", "0570-3023456",
+        f"反映{upheld.name}的继续教育学时证明系他人代为参加培训所得。", today=FILING_FORM_ON,
+    )  # fmt: skip
+    resolve_objection(
+        ctx, second.number, "成立", "经向培训机构核实，学时证明不属实，撤销其评审结果。",
+        dt.date(2021, 10, 27), today=FILING_FORM_ON,
+    )  # fmt: skip
+    step(
+        f"异议（第 {second.number} 件，2021-10-25 收到）：反映{upheld.name}的学时证明，经核查成立，撤销其评审结果"
+    )

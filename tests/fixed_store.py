@@ -1,7 +1,10 @@
 """A fixed store for the documents (and the demo's and audit's tests): committee 3, four applicants (one with hostile text), a
-meeting of 9 with 7 present and a recorded tally."""
+meeting of 9 with 7 present, a recorded tally and its result publicity (2021-10-21 to 10-27), so
+that the filing form may be made (SPEC §11)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from helpers import IDS, add_meeting, form_row, write_csv
 
@@ -19,6 +22,7 @@ def same_unit(unit: str) -> dict:
 def build_store(ctx, tmp_path) -> int:
     """Fills ``ctx``'s store; returns the meeting id."""
     from qzzc.services.eligibility import check_eligibility
+    from qzzc.services.notices import render_notice
     from qzzc.services.tally import record_tally
 
     init_store(ctx)
@@ -49,5 +53,13 @@ def build_store(ctx, tmp_path) -> int:
         encoding="utf-8",
     )
     absent = ["33080219700101008X", "33080219700101009X"]
-    record_tally(ctx, meeting, 7, counts, absent=absent)
+    record_tally(ctx, meeting, 7, counts, absent=absent, on=dt.date(2021, 10, 20))
+    render_notice(
+        ctx,
+        "result",
+        tmp_path / "结果公示.md",
+        meeting=meeting,
+        start=dt.date(2021, 10, 21),
+        on=dt.date(2021, 10, 21),
+    )
     return meeting

@@ -125,10 +125,12 @@ def add_meeting(
     year: int = 2021,
 ) -> int:
     """Stores a meeting with one active draw of ``size`` members and ``alternates`` alternates
-    (members ``expert_member(1…size)``, alternates the next numbers); returns the meeting's id."""
+    (members ``expert_member(1…size)``, alternates the next numbers); returns the meeting's id.
+    The meeting is filed 10 days before its date and confirmed the day after (SPEC §11), drawn the
+    day before."""
     import datetime as dt
 
-    from qzzc.store.models import Draw, Meeting
+    from qzzc.store.models import Draw, Meeting, Step
 
     with writing(ctx) as session:
         meeting = Meeting(
@@ -153,9 +155,79 @@ def add_meeting(
                 alternates=[expert_member(i) for i in range(size + 1, size + alternates + 1)],
                 operator="测试员",
                 created_at="2021-09-20T09:00:00+08:00",
+                taken_on=meeting.date - dt.timedelta(days=1),
             )
         )
+        for step, before in (("filing", 10), ("confirmation", 9)):
+            session.add(
+                Step(
+                    meeting_id=meeting.id,
+                    step=step,
+                    on=meeting.date - dt.timedelta(days=before),
+                    by="衢州市人力资源和社会保障局" if step == "confirmation" else None,
+                    operator="测试员",
+                    created_at="2021-09-20T09:00:00+08:00",
+                )
+            )
         return meeting.id
+
+
+def file_and_confirm(ctx, committee: int = 3, date="2021-10-20", start=None, tmp=None) -> int:
+    """Takes the steps before a draw as the commands do (SPEC §11): publishes the pre-review
+    publicity from ``start`` (default: 40 days before ``date``; unless the committee has one), files
+    the meeting on ``date`` a week before it, and records the HR bureau's confirmation the same
+    day. Returns the meeting's id (an already filed meeting's too)."""
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    from qzzc.services import procedure
+    from qzzc.services.notices import render_notice
+    from qzzc.store import queries
+
+    day = dt.date.fromisoformat(date) if isinstance(date, str) else date
+    with ctx.store.reading() as session:
+        year = ctx.store.current_year(session)
+        existing = queries.meeting_on(session, year, committee, day)
+        published = queries.pre_reviews(session, year, committee)
+    if existing is not None:
+        return existing.id
+    if not published:
+        start = (
+            dt.date.fromisoformat(start) if isinstance(start, str) else (start or day - dt.timedelta(days=40))
+        )
+        folder = Path(tmp or tempfile.mkdtemp())
+        render_notice(
+            ctx,
+            "pre-review",
+            folder / f"pre-review-{committee}.md",
+            committee=committee,
+            start=start,
+            on=start,
+        )
+        with ctx.store.reading() as session:
+            published = queries.pre_reviews(session, year, committee)
+    on = day - dt.timedelta(days=7)
+    filed = procedure.file_meeting(ctx, committee, day, on=on)
+    procedure.confirm_meeting(ctx, filed.meeting, by="衢州市人力资源和社会保障局", on=on)
+    return filed.meeting
+
+
+def drawing(draw_experts):
+    """``draw_experts`` with the steps before it taken first (``file_and_confirm``), drawn on the
+    meeting's day unless ``on`` is given: for tests of the draw itself."""
+
+    import contextlib
+
+    from qzzc.errors import QzzcError
+
+    def draw(ctx, committee, date, *args, **kwargs):
+        with contextlib.suppress(QzzcError):  # the draw itself then says why (nothing filed, …)
+            file_and_confirm(ctx, committee, date)
+        kwargs.setdefault("on", date)
+        return draw_experts(ctx, committee, date, *args, **kwargs)
+
+    return draw
 
 
 def add_verdicts(ctx, verdict: str = "eligible", **where) -> None:

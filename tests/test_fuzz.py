@@ -105,12 +105,21 @@ def _experts_seed(suffix: str) -> Callable[[], tuple[str, list[list[Any]]]]:
 
 
 def _pool_store(db: Path) -> None:
-    """Applicants of committee 3 imported and checked, and 20 experts of committee 3."""
+    """Applicants of committee 3 imported and checked, and 20 experts of committee 3; the meeting
+    of 2021-10-15 filed after the pre-review publicity and confirmed (SPEC §11)."""
     from helpers import write_csv
 
     data = write_csv(db.with_name("applicants.csv"), many_form_rows(12))
     experts = write_csv(db.with_name("experts.csv"), many_expert_rows(20), EXPERT_HEADERS)
-    for args in (["import", str(data), "--committee", "3"], ["check"], ["experts", "import", str(experts)]):
+    notice = str(db.with_name("评前公示.md"))
+    for args in (
+        ["import", str(data), "--committee", "3"],
+        ["check"],
+        ["experts", "import", str(experts)],
+        ["notice", "pre-review", "-c", "3", "--start", "2021-09-01", "--on", "2021-09-01", "-o", notice],
+        ["meeting", "file", "-c", "3", "--date", "2021-10-15", "--on", "2021-09-10"],
+        ["meeting", "confirm", "1", "--by", "衢州市人力资源和社会保障局", "--on", "2021-09-10"],
+    ):
         assert run_cli("--db", str(db), *args).exit_code == 0
 
 
@@ -132,6 +141,8 @@ DRAW = [
     "2",
     "--seed",
     "abc",
+    "--on",
+    "2021-10-15",
 ]
 
 TALLY = ["tally", "1", "--attending", "9"]  # all present: --absent is not needed

@@ -24,7 +24,7 @@ EXPERTS = many_expert_rows(20)
 IDS = {row["身份证号"] for row in APPLICANTS + EXPERTS}
 PHONES = {row["联系电话"] for row in APPLICANTS + EXPERTS}
 ID0 = APPLICANTS[0]["身份证号"]
-DRAW = ("draw-experts", "--committee", "3", "--date", "2021-10-15", "--size", "9", "--alternates", "2")
+DRAW = ("draw-experts", "--committee", "3", "--date", "2021-10-20", "--size", "9", "--alternates", "2", "--on", "2021-10-18")  # fmt: skip
 
 # (arguments, public files it writes). One line per command line to scan.
 COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
@@ -45,24 +45,30 @@ COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("experts", "import", "{tmp}/experts.csv"), ()),
     (("experts", "list"), ()),
     (("experts", "list", "--committee", "3"), ()),
+    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--on", "2021-09-27", "--out", "{tmp}/p.html"), ("p.html",)),
+    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--on", "2021-09-27", "--out", "{tmp}/p.md"), ("p.md",)),
+    (("meeting", "file", "--committee", "3", "--date", "2021-10-20", "--on", "2021-10-09"), ()),  # refused: too early
+    (("meeting", "file", "--committee", "3", "--date", "2021-10-20", "--on", "2021-10-11"), ()),
+    (("meeting", "confirm", "1", "--by", "衢州市人力资源和社会保障局", "--on", "2021-10-12"), ()),
+    (("status",), ()),
     ((*DRAW, "--seed", "abc", "--conflicts", "{tmp}/bad_conflicts.csv"), ()),
     ((*DRAW, "--seed", "abc", "--conflicts", "{tmp}/conflicts.csv"), ()),
     ((*DRAW, "--seed", "abc"), ()),  # refused: drawn once
     (("draw-experts", "--verify", "1"), ()),
     (("meeting", "replace", "1", "{m0}", "--reason", "因病"), ()),
     (("meeting", "replace", "1", "330802199912319999"), ()),
-    (("tally", "1", "--attending", "7", "--counts", "{tmp}/bad_counts.csv"), ()),
-    (("tally", "1", "--attending", "7", "--counts", "{tmp}/counts.csv", "--absent", "{m1}", "--absent", "{m2}"), ()),
+    (("tally", "1", "--attending", "7", "--counts", "{tmp}/bad_counts.csv", "--on", "2021-10-20"), ()),
+    (("tally", "1", "--attending", "7", "--counts", "{tmp}/counts.csv", "--absent", "{m1}", "--absent", "{m2}", "--on", "2021-10-20"), ()),
     (("tally", "1", "--attending", "7", "--counts", "{tmp}/counts.csv"), ()),  # refused: a tally is final
     (("meeting", "show", "1"), ()),
     (("meeting", "show", "1", "--contacts"), ()),
     (("template", "applicants", "{tmp}/blank.xlsx"), ()),
     (("notice", "announcement", "--committee", "3", "--out", "{tmp}/a.html"), ("a.html",)),
-    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--out", "{tmp}/p.html"), ("p.html",)),
-    (("notice", "pre-review", "--committee", "3", "--start", "2021-09-28", "--out", "{tmp}/p.md"), ("p.md",)),
-    (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.html"), ("r.html",)),
-    (("notice", "result", "--meeting", "1", "--start", "2021-10-18", "--out", "{tmp}/r.xlsx"), ("r.xlsx",)),
-    (("notice", "filing-form", "--meeting", "1", "--out", "{tmp}/f.html"), ("f.html",)),
+    (("notice", "result", "--meeting", "1", "--start", "2021-10-21", "--on", "2021-10-21", "--out", "{tmp}/r.html"), ("r.html",)),
+    (("notice", "result", "--meeting", "1", "--start", "2021-10-21", "--on", "2021-10-21", "--out", "{tmp}/r.xlsx"), ("r.xlsx",)),
+    (("notice", "filing-form", "--meeting", "1", "--on", "2021-10-28", "--out", "{tmp}/f.html"), ("f.html",)),
+    (("meeting", "approve", "1", "--by", "衢州市人力资源和社会保障局", "--on", "2021-11-01"), ()),
+    (("status", "--committee", "3", "--json"), ()),
     (("objection", "list"), ()),
     (("objection", "list", "--json"), ()),
     (("audit",), ()),
@@ -194,10 +200,11 @@ def test_no_full_personal_number_reaches_the_output(sample):
         "import {tmp}/bad.csv --committee 3 --dry-run",
         "check settle 330802199912319999 --verdict eligible --reason x",
         "experts import {tmp}/bad_experts.csv",
+        "meeting file --committee 3 --date 2021-10-20 --on 2021-10-09",
         " ".join((*DRAW, "--seed", "abc", "--conflicts", "{tmp}/bad_conflicts.csv")),
         " ".join((*DRAW, "--seed", "abc")),
         "meeting replace 1 330802199912319999",
-        "tally 1 --attending 7 --counts {tmp}/bad_counts.csv",
+        "tally 1 --attending 7 --counts {tmp}/bad_counts.csv --on 2021-10-20",
         "tally 1 --attending 7 --counts {tmp}/counts.csv",
         "audit accept --reason 核对",
     ]

@@ -226,10 +226,12 @@ def _register() -> None:
         notice,
         objection,
         plan,
+        procedure,
         tally,
     )
 
     app.command("init")(init.init)
+    app.command("status")(procedure.status)
     app.add_typer(plan.app, name="plan")
     app.command("import")(applicants.import_)
     app.add_typer(applicants.app, name="applicants")
@@ -238,6 +240,9 @@ def _register() -> None:
     app.add_typer(check.app, name="check")
     app.add_typer(experts.app, name="experts")
     app.command("draw-experts")(draw.draw_experts)
+    meeting.app.command("file")(procedure.file)
+    meeting.app.command("confirm")(procedure.confirm)
+    meeting.app.command("approve")(procedure.approve)
     meeting.app.command("replace")(draw.replace)
     app.command("tally")(tally.tally)
     meeting.app.command("show")(tally.show_meeting)

@@ -238,3 +238,13 @@ def date_option(value: str | None, option: str):
         return parse_date(value)
     except CellInvalid as error:
         raise UsageError(f"{option} 的值「{value}」{error.message}") from None
+
+
+def on_date(value: str | None):
+    """The day a step is taken (``--on``): as given, or today in Beijing time (UTC+8). The one place
+    qzzc reads the clock for a step's date (SPEC §11)."""
+    if value is not None:
+        return date_option(value, "--on")
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()

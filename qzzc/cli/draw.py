@@ -64,10 +64,18 @@ def draw_experts(
             dir_okay=False,
         ),
     ] = None,
+    meeting: Annotated[
+        int | None,
+        typer.Option("--meeting", "-m", help="会议编号（备案时给出），可代替 --committee 和 --date。"),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="抽取日期（默认：今天，北京时间）；须在备案确认之后、会议当天或之前。"),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
     rest: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
-    """从专家库随机抽取一次评审会议的执行委员会（可复核：种子 + 候选名单摘要），并记录会议。"""
+    """从专家库随机抽取一次评审会议的执行委员会（可复核：种子 + 候选名单摘要）。会议须已备案并经确认。"""
     from qzzc.core.draw import parse_quota
     from qzzc.errors import UsageError
     from qzzc.services import draw as service
@@ -86,6 +94,7 @@ def draw_experts(
             for name, value in (
                 ("--committee", committee), ("--date", date), ("--size", size), ("--seed", seed),
                 ("--quota", quota), ("--conflicts", conflicts), ("--reason", reason), ("--preview", preview),
+                ("--meeting", meeting), ("--on", on),
             )
             if value
         ] + (["--redraw"] if redraw else []) + (["--alternates"] if alternates else [])  # fmt: skip
@@ -103,6 +112,13 @@ def draw_experts(
         outcome = service.verify_meeting(context(ctx), int(verify))
         _print_verify(outcome, json_)
         return
+    from qzzc.cli.common import on_date
+
+    if meeting is not None:
+        if committee is not None or date is not None:
+            raise UsageError("--meeting 已指明会议，不要同时给出 --committee 或 --date。")
+        committee, day = service_procedure().meeting_of(context(ctx), meeting)
+        date = day.isoformat()
     missing = [
         name
         for name, value in (("--committee", committee), ("--date", date), ("--size", size))
@@ -128,6 +144,7 @@ def draw_experts(
         redraw=redraw,
         reason=reason,
         preview=preview,
+        on=on_date(on),
     )
     if preview:
         _print_preview(result, json_)
@@ -136,6 +153,12 @@ def draw_experts(
         emit_json(result.as_json())
         return
     _print_draw(result)
+
+
+def service_procedure():
+    from qzzc.services import procedure
+
+    return procedure
 
 
 def _print_draw(result: DrawOutcome) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qzzc.cli.common import context, date_option, out
+from qzzc.cli.common import context, date_option, on_date, out
 from qzzc.notices.kinds import KINDS, Kind
 
 app = typer.Typer(
@@ -51,6 +51,8 @@ OPTIONS: dict[str, tuple[type, tuple[str, ...], dict[str, Any]]] = {
         ("--calendar",),
         {"help": "节假日文件（TOML），补充内置日历没有的年份的节假日和调休工作日。", "dir_okay": False},
     ),
+    "on": (str, ("--on",), {"help": "发布（办理）日期（默认：今天，北京时间）。"}),
+    "draft": (bool, ("--draft",), {"help": "只生成标明“草稿”的文件，不发布、不记录。"}),
 }
 DATES = {"start": "--start", "issued": "--date"}  # read as dates, naming the option in an error
 
@@ -58,6 +60,10 @@ DATES = {"start": "--start", "issued": "--date"}  # read as dates, naming the op
 def _parameter(name: str, required: bool, help: str | None) -> inspect.Parameter:
     kind, flags, settings = OPTIONS[name]
     option = typer.Option(*flags, **{**settings, **({"help": help} if help else {})})
+    if kind is bool:  # a flag, off unless given
+        return inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[bool, option]
+        )
     if required:
         return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[kind, option])
     return inspect.Parameter(
@@ -66,7 +72,7 @@ def _parameter(name: str, required: bool, help: str | None) -> inspect.Parameter
 
 
 def _done(kind: Kind, result) -> None:
-    text = f"已生成{kind.title}：{result.path}"
+    text = f"已生成{kind.title}{'（草稿，未发布，未记录）' if result.draft else ''}：{result.path}"
     if kind.counts_people:
         text += f"（{result.rows} 人）"
     if result.period is not None:
@@ -81,6 +87,8 @@ def _command(kind: Kind) -> None:
         for name, flag in DATES.items():
             if name in values:
                 values[name] = date_option(values[name], flag)
+        if "on" in values:  # a step of the year's procedure: the day it is taken (SPEC §11)
+            values["on"] = on_date(values["on"])
         _done(kind, render_notice(context(ctx), kind.name, output, **values))
 
     required = [option for option in kind.options if option.required]

@@ -42,12 +42,18 @@ def tally(
     ] = None,
     amend: Annotated[bool, typer.Option("--amend", help="更正已记录的计票（须写明 --reason）。")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由。")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="计票日期（默认：今天，北京时间）；须在会议当天或之后。")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出每位申报人的计票结果。")] = False,
 ) -> None:
     """记录评审会议无记名投票的计票结果：出席须达委员的 2/3，同意票达出席专家的 2/3 为通过（一(四)）。"""
+    from qzzc.cli.common import on_date
     from qzzc.services.tally import record_tally
 
-    result = record_tally(context(ctx), meeting, attending, counts, confirm, absent or [], amend, reason)
+    result = record_tally(
+        context(ctx), meeting, attending, counts, confirm, absent or [], amend, reason, on=on_date(on)
+    )
     for line in result.left_out:
         err().print(f"注意：申报人 {line}", markup=False)
     if json_:

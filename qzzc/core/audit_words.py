@@ -34,6 +34,9 @@ COMMANDS = {
     "experts import": "导入专家库",
     "draw-experts": "抽取专家",
     "meeting replace": "替补专家",
+    "meeting file": "评前备案",
+    "meeting confirm": "备案确认",
+    "meeting approve": "核准公布",
     "tally": "计票",
     "backup": "备份",
     "restore": "恢复",
@@ -108,6 +111,10 @@ def _describe(command: str, o: dict[str, Any], s: dict[str, Any]) -> str | None:
         )
     if command == "meeting replace":
         return f"第 {s['meeting']} 号会议：{s['out']} 不能出席，由候补 {s['in']} 替补"
+    if command == "meeting file":
+        return f"第 {s['meeting']} 号会议（{o['date']}）于 {s['on']} 备案，评审名单 {s['applicants']} 人"
+    if command in ("meeting confirm", "meeting approve"):
+        return f"第 {s['meeting']} 号会议经 {o['by']} 于 {s['on']} {COMMANDS[command]}"
     if command == "tally":
         results = s.get("results") or []
         passed = sum(1 for item in results if item.get("passed"))

@@ -42,6 +42,8 @@ class Option:
 COMMITTEE = Option("committee", required=True)
 MEETING = Option("meeting", required=True)
 START = Option("start", required=True)
+ON = Option("on")  # the day a step of the year's procedure is taken (SPEC §11)
+DRAFT = Option("draft")
 DAYS, PLACE, TEMPLATE, ISSUED, CALENDAR = (
     Option(name) for name in ("days", "place", "template", "issued", "calendar")
 )
@@ -78,6 +80,7 @@ _CORE = "qzzc.core."
 _NOTICES = "qzzc.services.notices"
 _PAPERS = "qzzc.services.notices.papers"
 _DOCX = "qzzc.notices.docx"
+_STEP = "qzzc.services.procedure:after_notice"  # a publicity or the filing form: a step (SPEC §11)
 _XLSX = "qzzc.notices.xlsx"
 
 KINDS: dict[str, Kind] = {
@@ -101,9 +104,10 @@ KINDS: dict[str, Kind] = {
             (".html", ".md", ".xlsx", ".docx"),
             f"{_CORE}notices:PreReviewContext",
             f"{_NOTICES}:pre_review",
-            (COMMITTEE, START, DAYS, TEMPLATE, ISSUED, CALENDAR),
+            (COMMITTEE, START, DAYS, TEMPLATE, ISSUED, CALENDAR, ON, DRAFT),
             layout=f"{_DOCX}:pre_review",
             table=f"{_XLSX}:pre_review_table",
+            after=_STEP,
         ),
         Kind(
             "result",
@@ -112,9 +116,10 @@ KINDS: dict[str, Kind] = {
             (".html", ".md", ".xlsx", ".docx"),
             f"{_CORE}notices:ResultContext",
             f"{_NOTICES}:result",
-            (MEETING, START, DAYS, TEMPLATE, ISSUED, CALENDAR),
+            (MEETING, START, DAYS, TEMPLATE, ISSUED, CALENDAR, ON, DRAFT),
             layout=f"{_DOCX}:result",
             table=f"{_XLSX}:result_table",
+            after=_STEP,
         ),
         Kind(
             "filing-form",
@@ -131,9 +136,12 @@ KINDS: dict[str, Kind] = {
                 TEMPLATE,
                 ISSUED,
                 CALENDAR,
+                ON,
+                DRAFT,
             ),
             layout=f"{_DOCX}:filing_form",
             table=f"{_XLSX}:filing_form_table",
+            after=_STEP,
         ),
         # -- the meeting papers (SPEC §12): internal, never public ------------------------------
         Kind(

@@ -54,6 +54,12 @@ def default_operator() -> str:
         return "unknown"
 
 
+def today() -> dt.date:
+    """Today in Beijing time (UTC+8): the day a step is taken when a caller gives none (the CLI
+    always passes ``--on``; SPEC §11)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
 def now() -> str:
     """The local time as ISO 8601 text with its UTC offset, to the second."""
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")

@@ -42,16 +42,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from qzzc.core import draw as core
+from qzzc.core import procedure
 from qzzc.core.draw import current_members, highest_band, seated_members, size_band  # noqa: F401  (re-exported)
 from qzzc.core.draw import size_band as _size_band  # noqa: F401  (the tests' name)
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
-from qzzc.errors import NotFound, QzzcError, UsageError
-from qzzc.services.base import Context, job, read_input
+from qzzc.errors import QzzcError, UsageError
+from qzzc.services.base import Context, job, read_input, today
+from qzzc.store import queries
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
 from qzzc.store.queries import committee as load_committee
-from qzzc.store.queries import eligible_query, replacements_of
+from qzzc.store.queries import replacements_of
 from qzzc.store.queries import ruleset as load_ruleset
 
 DRAW_WRITES = ["meetings", "draws", "seats", "draw_applicants"]  # what a draw may write
@@ -129,8 +131,11 @@ def draw_experts(
     redraw: bool = False,
     reason: str | None = None,
     preview: bool = False,
+    on: dt.date | None = None,
 ) -> DrawOutcome:
-    """Draws and records the executive committee of ``committee``'s meeting on ``date``.
+    """Draws and records the executive committee of ``committee``'s meeting on ``date``, on the
+    day ``on`` (default: today in Beijing time). The meeting must be filed and confirmed
+    (SPEC §11, ``qzzc.core.procedure.check_draw``); the applicants under review are those filed.
 
     Returns the outcome. Raises ``DrawRefused`` (exit 1) for a size the rules do not allow, too few
     candidates or a quota that cannot be met; ``QzzcError`` for a second draw without ``redraw``;
@@ -169,31 +174,29 @@ def draw_experts(
         "redraw": redraw,
         "reason": reason,
     }
+    on = on if on is not None else today()
+    options["on"] = on.isoformat()
     with job(ctx, "draw-experts", options, inputs, writes=DRAW_WRITES) as current:
         session = current.session
         _lock_seats(session)
         year = ctx.store.current_year(session)
         plan = load_committee(session, year, committee)
-        under_review = _under_review(session, year, committee)
+        meeting = queries.meeting_on(session, year, committee, date)
+        procedure.check_draw_filed(meeting, committee, date)
+        procedure.check_draw(queries.meeting_state(session, meeting), on)
+        under_review = _under_review(session, meeting)
         if not under_review:
             raise core.DrawRefused(
-                f"第 {committee} 号评委会没有资格审查合格的申报人，无需抽取专家。"
-                "请先导入申报人并运行 qzzc check。"
+                f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）备案的申报人"
+                "现已没有资格审查合格的，无需抽取专家。"
             )
         band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
 
-        meeting = session.execute(
-            select(Meeting).where(
-                Meeting.year == year, Meeting.committee_seq == committee, Meeting.date == date
-            )
+        previous = session.execute(
+            select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
         ).scalar_one_or_none()
-        previous = None
-        if meeting is not None:
-            previous = session.execute(
-                select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
-            ).scalar_one_or_none()
         if previous is not None and not redraw and not preview:
             raise QzzcError(
                 f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）已抽取过专家。"
@@ -257,10 +260,6 @@ def draw_experts(
             )
         result = core.draw(seed, screening.candidates, size, alternates, quotas)
 
-        if meeting is None:
-            meeting = Meeting(year=year, committee_seq=committee, date=date, created_at=current.at)
-            session.add(meeting)
-            session.flush()
         number = previous.number + 1 if previous is not None else 1
         record = Draw(
             meeting_id=meeting.id,
@@ -279,6 +278,7 @@ def draw_experts(
             reason=reason,
             operator=ctx.operator,
             created_at=current.at,
+            taken_on=on,
         )
         session.add(record)
         session.flush()
@@ -287,7 +287,7 @@ def draw_experts(
                 session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
         try:
             session.flush()
-            _record_under_review(session, record.id, year, committee)
+            _record_under_review(session, record.id, meeting)
         except IntegrityError:
             raise QzzcError(
                 "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
@@ -347,21 +347,22 @@ class UnderReview(NamedTuple):
     title: str
 
 
-def _under_review(session: Session, year: int, committee: int) -> list[UnderReview]:
-    """The applicants under review (``eligible_applicants``), in order of ID number: one select
-    (its parameters are integers) whose rows the driver gives as they are, no ORM objects."""
+def _under_review(session: Session, meeting: Meeting) -> list[UnderReview]:
+    """The applicants under review: those filed for the meeting and still eligible
+    (``queries.filed_query``, SPEC §11), in order of ID number: one select (its parameters are
+    integers) whose rows the driver gives as they are, no ORM objects."""
     columns = (Applicant.id, Applicant.id_number, Applicant.unit, Applicant.title)
-    statement = eligible_query(year, committee, *columns).order_by(Applicant.id_number)
+    statement = queries.filed_query(session, meeting, *columns).order_by(Applicant.id_number)
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     return [UnderReview(*row) for row in connection.exec_driver_sql(str(compiled)).fetchall()]
 
 
-def _record_under_review(session: Session, draw_id: int, year: int, committee: int) -> None:
+def _record_under_review(session: Session, draw_id: int, meeting: Meeting) -> None:
     """Keeps the applicants under review with the draw (``DrawApplicant``), in order of ID number,
     with one ``INSERT … SELECT``: the list the recusals were checked against (SPEC §6)."""
-    chosen = eligible_query(
-        year, committee, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
+    chosen = queries.filed_query(
+        session, meeting, literal(draw_id).label("draw_id"), Applicant.id, Applicant.id_number
     ).order_by(Applicant.id_number)
     session.execute(insert(DrawApplicant).from_select(["draw_id", "applicant_id", "id_number"], chosen))
 
@@ -511,19 +512,12 @@ class VerifyFailed(QzzcError):
     """A stored draw does not match what its stored inputs give."""
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"没有编号为 {meeting_id} 的会议。")
-    return meeting
-
-
 def verify_meeting(ctx: Context, meeting_id: int) -> VerifyOutcome:
     """Recomputes every draw of the meeting from its stored inputs.
 
     Returns the outcome (``problems`` empty when all match); the caller decides the exit code."""
     with ctx.store.reading() as session:
-        meeting = _meeting(session, meeting_id)
+        meeting = queries.meeting(session, meeting_id)
         records = (
             session.execute(select(Draw).where(Draw.meeting_id == meeting_id).order_by(Draw.number))
             .scalars()
@@ -628,7 +622,7 @@ def replace_member(
     with job(ctx, "meeting replace", options, writes=["replacements", "seats", "draws"]) as current:
         session = current.session
         _lock_seats(session)
-        _meeting(session, meeting_id)
+        queries.meeting(session, meeting_id)
         record = session.execute(
             select(Draw).where(Draw.meeting_id == meeting_id, Draw.active.is_(True))
         ).scalar_one_or_none()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from qzzc.core import procedure
 from qzzc.core.draw import seated_members
 from qzzc.core.objections import ObjectionFacts, scrub, upheld_message
 from qzzc.core.privacy import mask_id
@@ -24,7 +26,8 @@ from qzzc.core.tally import (
     match_rows,
 )
 from qzzc.errors import CellError, QzzcError, UsageError
-from qzzc.services.base import Context, job, read_input
+from qzzc.services.base import Context, job, read_input, today
+from qzzc.store import queries
 from qzzc.store.models import Applicant, Expert, Tally, TallyResult
 from qzzc.store.queries import (
     active_draw,
@@ -121,6 +124,7 @@ def record_tally(
     absent: Sequence[str] = (),
     amend: bool = False,
     reason: str | None = None,
+    on: dt.date | None = None,
 ) -> TallyRecorded:
     """Records the counts of a meeting's anonymous vote (SPEC §7), all or nothing.
 
@@ -144,8 +148,10 @@ def record_tally(
         confirm_bytes = read_input(confirm)
         second = read_counts(confirm_bytes, confirm.name)
         files[f"{confirm.name} (复核)" if confirm.name == counts.name else confirm.name] = confirm_bytes
+    on = on if on is not None else today()
     options = {
         "meeting": meeting_id,
+        "on": on.isoformat(),
         "attending": attending,
         "absent": [mask_id(value) for value in absent],
         "confirm": confirm is not None,
@@ -168,6 +174,7 @@ def record_tally(
         draw = active_draw(session, meeting)
         if draw is None:
             raise QzzcError(f"第 {meeting.id} 号会议尚未抽取执行委员会专家，不能计票。")
+        procedure.check_tally(queries.meeting_state(session, meeting), on, amend)
         members = seated_members(draw, replacements_of(session, draw))
         size = draw.size
         check_quorum(attending, size)
@@ -210,6 +217,7 @@ def record_tally(
             amend_reason=reason,
             operator=ctx.operator,
             created_at=current.at,
+            taken_on=on,
         )
         session.add(tally)
         session.flush()

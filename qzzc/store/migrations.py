@@ -18,11 +18,12 @@ of ``MIGRATIONS`` (``add_columns`` or ``create_tables``). Nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, Table, inspect
+from sqlalchemy import Column, Connection, MetaData, Table, inspect, select
 from sqlalchemy.schema import CreateColumn
 
 
@@ -72,6 +73,65 @@ def drop_indexes(*names: str) -> Callable[[Connection, MetaData], None]:
     return apply
 
 
+def _procedure(connection: Connection, metadata: MetaData) -> None:
+    """Step 4: the procedure's tables, the day of each draw and tally, and the meetings of an older
+    store taken as filed and confirmed (补录, ``backfilled``) on the Beijing day of their first draw,
+    with the active draw's applicants as the filed list (SPEC §11)."""
+    create_tables("steps", "publicities", "publicity_applicants", "filed_applicants", "objections")(
+        connection, metadata
+    )
+    add_columns(("draws", "taken_on"), ("tallies", "taken_on"))(connection, metadata)
+    beijing = dt.timezone(dt.timedelta(hours=8))
+
+    def day_of(at: str) -> dt.date | None:
+        try:
+            moment = dt.datetime.fromisoformat(at)
+        except (TypeError, ValueError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(beijing).date()
+
+    t = metadata.tables
+    for name in ("draws", "tallies"):
+        table = t[name]
+        for row in connection.execute(
+            select(table.c.id, table.c.created_at).where(table.c.taken_on.is_(None))
+        ).all():
+            connection.execute(
+                table.update().where(table.c.id == row.id).values(taken_on=day_of(row.created_at))
+            )
+    draws, steps, filed = t["draws"], t["steps"], t["filed_applicants"]
+    has_steps = {row[0] for row in connection.execute(select(steps.c.meeting_id)).all()}
+    first: dict[int, tuple[int, str]] = {}
+    active: dict[int, int] = {}
+    for row in connection.execute(
+        select(draws.c.id, draws.c.meeting_id, draws.c.number, draws.c.active, draws.c.created_at)
+    ).all():
+        if row.meeting_id not in first or row.number < first[row.meeting_id][0]:
+            first[row.meeting_id] = (row.number, row.created_at)
+        if row.active:
+            active[row.meeting_id] = row.id
+    applicants = t["draw_applicants"]
+    for meeting_id, (_, created_at) in sorted(first.items()):
+        day = day_of(created_at)
+        if meeting_id in has_steps or day is None:
+            continue
+        for step in ("filing", "confirmation"):
+            connection.execute(
+                steps.insert().values(
+                    meeting_id=meeting_id, step=step, on=day, by=None, detail={}, backfilled=True,
+                    operator="upgrade", created_at=created_at,
+                )
+            )  # fmt: skip
+        if meeting_id in active:
+            ids = connection.execute(
+                select(applicants.c.applicant_id).where(applicants.c.draw_id == active[meeting_id])
+            ).scalars()
+            for applicant_id in sorted(set(ids)):
+                connection.execute(filed.insert().values(meeting_id=meeting_id, applicant_id=applicant_id))
+
+
 def _nothing(_connection: Connection, _metadata: MetaData) -> None:
     """A step that changes no table: the version alone tells an older qzzc to keep off."""
 
@@ -83,11 +143,9 @@ MIGRATIONS: list[Migration] = [
     # 3: the audit entries' state covers the ``meta`` records (year, schema version).
     Migration(3, "protected_meta", _nothing),
     # 4: the year's procedure (SPEC §11): its steps, publicities, filed applicants, objections.
-    Migration(
-        4,
-        "procedure",
-        create_tables("steps", "publicities", "publicity_applicants", "filed_applicants", "objections"),
-    ),
+    # Draws and tallies keep their day (``taken_on``); an older store's meetings are backfilled
+    # as filed and confirmed on their first draw's day.
+    Migration(4, "procedure", _procedure, columns=(("draws", "taken_on"), ("tallies", "taken_on"))),
     # 5: ``ix_applicants_year`` goes: the unique (year, committee_seq, id_number) index leads with the
     # year and serves its lookups; an import of 100,000 rows inserts 17% faster without it.
     Migration(5, "no_applicants_year_index", drop_indexes("ix_applicants_year")),

@@ -173,6 +173,7 @@ class Draw(SQLModel, table=True):
     reason: Optional[str] = None
     operator: str = ""
     created_at: str
+    taken_on: Optional[dt.date] = None  # the day the draw was made (``--on``; SPEC §11)
 
 
 class Seat(SQLModel, table=True):
@@ -227,6 +228,7 @@ class Tally(SQLModel, table=True):
     amend_reason: Optional[str] = None
     operator: str = ""
     created_at: str
+    taken_on: Optional[dt.date] = None  # the day the tally was recorded (``--on``; SPEC §11)
 
 
 class TallyResult(SQLModel, table=True):

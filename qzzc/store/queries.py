@@ -7,12 +7,14 @@ in ``qzzc.core``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, case, exists, inspect, or_
 from sqlmodel import Session, select
 
+from qzzc.core import procedure
 from qzzc.core.objections import UPHELD, ObjectionFacts, filing_sentence
 from qzzc.core.plan import HEADER, Committee, parse_committee
 from qzzc.core.ruleset import YearRules, parse_rules
@@ -27,8 +29,10 @@ from qzzc.store.models import (
     Meeting,
     Objection,
     Publicity,
+    PublicityApplicant,
     Replacement,
     RuleSetRecord,
+    Step,
     Tally,
     TallyResult,
     VerdictRecord,
@@ -138,10 +142,12 @@ def meeting(session: Session, meeting_id: int, lock: bool = False) -> Meeting:
     locked for the transaction (PostgreSQL), so that two clerks recording the same meeting's
     tally at once are served one after the other and the second is told it is already recorded."""
     query = select(Meeting).where(Meeting.id == meeting_id)
-    meeting = session.exec(query.with_for_update() if lock else query).first()
-    if meeting is None:
-        raise NotFound(f"没有编号为 {meeting_id} 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。")
-    return meeting
+    found = session.exec(query.with_for_update() if lock else query).first()
+    if found is None:
+        raise NotFound(
+            f"没有编号为 {meeting_id} 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。"
+        )
+    return found
 
 
 def active_draw(session: Session, meeting: Meeting) -> Draw | None:
@@ -319,3 +325,126 @@ def objection_facts(record: Objection) -> ObjectionFacts:
         reason=record.reason,
         resolved_on=record.resolved_on,
     )
+
+
+# -- the year's procedure (SPEC §11) -------------------------------------------------------------------------
+
+
+def meeting_on(session: Session, year: int, committee: int, date: dt.date) -> Meeting | None:
+    return session.execute(
+        select(Meeting).where(Meeting.year == year, Meeting.committee_seq == committee, Meeting.date == date)
+    ).scalar_one_or_none()
+
+
+def steps_of(session: Session, meeting_id: int) -> dict[str, Step]:
+    rows = session.execute(select(Step).where(Step.meeting_id == meeting_id)).scalars()
+    return {row.step: row for row in rows}
+
+
+def meeting_state(session: Session, meeting: Meeting) -> procedure.MeetingState:
+    """The procedure of ``meeting`` as the core's ``MeetingState``."""
+    state = procedure.MeetingState(meeting.id or 0, meeting.date)
+    for name, row in steps_of(session, meeting.id).items():
+        state.steps[name] = row.on
+        if row.backfilled:
+            state.backfilled.add(name)
+    draw = session.execute(
+        select(Draw.taken_on, Draw.created_at).where(Draw.meeting_id == meeting.id, Draw.active.is_(True))
+    ).first()
+    if draw is not None:
+        state.steps["draw"] = draw.taken_on or procedure.beijing_day(draw.created_at) or meeting.date
+    tally = session.execute(
+        select(Tally.taken_on, Tally.created_at).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))
+    ).first()
+    if tally is not None:
+        state.steps["tally"] = tally.taken_on or procedure.beijing_day(tally.created_at) or meeting.date
+    for row in session.execute(
+        select(Publicity.start, Publicity.end)
+        .where(Publicity.meeting_id == meeting.id, Publicity.stage == "result")
+        .order_by(Publicity.id)
+    ).all():
+        state.results.append(procedure.Period(row.start, row.end))
+    return state
+
+
+def publicities_of(session: Session, applicant_id: int) -> list[Publicity]:
+    """The publicities that list applicant ``applicant_id`` (both stages), in the order published:
+    an objection received on a day belongs to the one whose period contains it."""
+    return list(
+        session.execute(
+            select(Publicity)
+            .join(PublicityApplicant, PublicityApplicant.publicity_id == Publicity.id)
+            .where(PublicityApplicant.applicant_id == applicant_id)
+            .order_by(Publicity.id)
+        ).scalars()
+    )
+
+
+def pre_reviews(session: Session, year: int, committee: int) -> list[Publicity]:
+    return list(
+        session.execute(
+            select(Publicity)
+            .where(
+                Publicity.year == year, Publicity.committee_seq == committee, Publicity.stage == "pre_review"
+            )
+            .order_by(Publicity.id)
+        ).scalars()
+    )
+
+
+def open_objections(session: Session, publicity_ids: list[int]) -> list[Objection]:
+    """The unresolved objections of the publicities ``publicity_ids`` (``procedure.unresolved``)."""
+    if not publicity_ids:
+        return []
+    rows = session.execute(select(Objection).where(Objection.publicity_id.in_(publicity_ids))).scalars()
+    return procedure.unresolved(rows, set(publicity_ids))
+
+
+def under_review_at_filing(session: Session, year: int, committee: int, on: dt.date) -> list[Applicant]:
+    """Who a filing on ``on`` puts under review (SPEC §11): the committee's applicants whose verdict
+    is ``eligible`` now, listed on a pre-review publicity that ended before ``on``, and with no
+    result recorded at another meeting this year."""
+    listed = set(
+        session.execute(
+            select(PublicityApplicant.applicant_id)
+            .join(Publicity, Publicity.id == PublicityApplicant.publicity_id)
+            .where(
+                Publicity.year == year,
+                Publicity.committee_seq == committee,
+                Publicity.stage == "pre_review",
+                Publicity.end < on,
+            )
+        ).scalars()
+    )
+    reviewed = set(
+        session.execute(
+            select(TallyResult.applicant_id)
+            .join(Tally, Tally.id == TallyResult.tally_id)
+            .join(Meeting, Meeting.id == Tally.meeting_id)
+            .where(Tally.active.is_(True), Meeting.year == year, Meeting.committee_seq == committee)
+        ).scalars()
+    )
+    return [
+        applicant
+        for applicant in eligible_applicants(session, year, committee)
+        if applicant.id in listed and applicant.id not in reviewed
+    ]
+
+
+def filed_query(session: Session, meeting: Meeting, *columns: Any):
+    """``eligible_query`` of the applicants the draw and the tally review at ``meeting`` (SPEC §11):
+    those filed for it whose verdict in force is still ``eligible`` (an upheld objection makes it
+    ``ineligible``). A meeting backfilled from a store that kept no list (schema version 1)
+    reviews, as it did, the committee's eligible applicants."""
+    query = eligible_query(meeting.year, meeting.committee_seq, *columns)
+    filed = select(FiledApplicant.applicant_id).where(FiledApplicant.meeting_id == meeting.id)
+    if session.execute(filed.limit(1)).first() is None:
+        step = steps_of(session, meeting.id).get("filing")
+        if step is not None and step.backfilled:
+            return query
+    return query.where(Applicant.id.in_(filed))
+
+
+def filed_list(session: Session, meeting: Meeting) -> list[Applicant]:
+    """The applicants under review at ``meeting`` (``filed_query``), in order of ID number."""
+    return list(session.scalars(filed_query(session, meeting).order_by(Applicant.id_number)))

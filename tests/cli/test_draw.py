@@ -10,6 +10,7 @@ from helpers import (
     add_missing_verdicts,
     applicant_row,
     expert_row,
+    file_and_confirm,
     make_id,
     write_csv,
 )
@@ -30,8 +31,21 @@ def store(cli_initialised, db_path):
     add_missing_verdicts(ctx)
     add_experts(ctx, *[expert_row(i) for i in range(20)])
     add_experts(ctx, expert_row(50, unit="衢州市建筑设计院"))
+    assert file_and_confirm(ctx, 3, "2021-10-15") == 1  # filed and confirmed (SPEC §11)
     yield ctx
     ctx.store.dispose()
+
+
+@pytest.fixture
+def cli(cli):
+    """``qzzc``, drawing on the meeting's day unless ``--on`` is given."""
+
+    def run(*args, **kwargs):
+        if args[:1] == ("draw-experts",) and "--verify" not in args and "--on" not in args:
+            args = (*args, "--on", "2021-10-15")
+        return cli(*args, **kwargs)
+
+    return run
 
 
 def draw_json(cli, *extra):
@@ -168,7 +182,10 @@ def test_verify_passes_then_fails_after_an_edit(cli, store):
         f"  第 1 次抽取：成员第 1 位不符（记录 {mask_id(second)}，重算 {mask_id(first)}）\n"
         f"  第 1 次抽取：成员第 2 位不符（记录 {mask_id(first)}，重算 {mask_id(second)}）\n"
     )
-    assert cli("draw-experts", "--verify", "7").stderr == "错误：没有编号为 7 的会议。\n"
+    assert (
+        cli("draw-experts", "--verify", "7").stderr
+        == "错误：没有编号为 7 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。\n"
+    )
 
 
 def test_replace_from_the_command_line(cli, store):

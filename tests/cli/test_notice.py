@@ -110,7 +110,7 @@ def test_unknown_meeting(cli, store, tmp_path):
     result = cli("notice", "result", "-m", "99", "--start", "2021-10-21", "-o", str(tmp_path / "r.md"))
     assert (result.exit_code, result.stderr) == (
         1,
-        "错误：没有编号为 99 的评审会议（用 qzzc meeting show 查看会议）\n",
+        "错误：没有编号为 99 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。\n",
     )
 
 
@@ -132,8 +132,9 @@ def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store,
 
     out = tmp_path / "结果公示.xlsx"
     result = cli(
-        "notice", "result", "-m", str(store), "--start", "2021-10-21", "--date", "2021-10-20", "-o", str(out)
-    )
+        "notice", "result", "-m", str(store), "--start", "2021-10-21", "--date", "2021-10-20", "-o", str(out),
+        "--on", "2021-10-21",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     entry = json.loads(cli("audit", "--json").stdout)[-1]
     assert (entry["command"], entry["inputs"]) == ("notice result", [])
@@ -148,6 +149,8 @@ def test_a_notice_is_recorded_in_the_audit_chain_with_its_files_hash(cli, store,
         "place": None,
         "template": None,
         "calendar": None,
+        "on": "2021-10-21",
+        "draft": False,
     }
     assert entry["summary"] == {
         "file": "结果公示.xlsx",

@@ -155,7 +155,7 @@ def test_unknown_meeting_and_bad_usage(store, tmp_path):
     result = store("tally", "7", "--attending", "7", *TWO_ABSENT, "--counts", counts)
     assert (result.exit_code, result.stderr) == (
         1,
-        "错误：没有编号为 7 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。\n",
+        "错误：没有编号为 7 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。\n",
     )
     missing = store("tally", "1", "--counts", counts)
     assert missing.exit_code == 2
@@ -163,7 +163,7 @@ def test_unknown_meeting_and_bad_usage(store, tmp_path):
     show = store("meeting", "show", "7")
     assert (show.exit_code, show.stderr) == (
         1,
-        "错误：没有编号为 7 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。\n",
+        "错误：没有编号为 7 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。\n",
     )
 
 

@@ -4,13 +4,13 @@ import pytest
 
 from qzzc.demo import run_demo
 
-DOCUMENTS = [
+DOCUMENTS = [  # in the order of the year's procedure (SPEC §11)
     "评审公告.docx", "评审公告.html", "评审公告.md", "评前公示.docx", "评前公示.html", "评前公示.md", "评前公示.xlsx",
-    "评审结果公示.docx", "评审结果公示.html", "评审结果公示.md", "评审结果公示.xlsx",
-    "评审结果备案表.docx", "评审结果备案表.html", "评审结果备案表.md", "评审结果备案表.xlsx",
     "专家抽取记录.docx", "专家抽取记录.html", "专家抽取记录.xlsx", "专家抽取记录.json",
     "签到表.docx", "签到表.html", "签到表.xlsx", "表决票.docx", "表决票.html",
     "计票表.docx", "计票表.html", "计票表.xlsx",
+    "评审结果公示.docx", "评审结果公示.html", "评审结果公示.md", "评审结果公示.xlsx",
+    "评审结果备案表.docx", "评审结果备案表.html", "评审结果备案表.md", "评审结果备案表.xlsx",
 ]  # fmt: skip
 
 
@@ -20,7 +20,15 @@ def test_demo_runs_the_whole_flow(tmp_path):
     assert [path.name for path in report.documents] == DOCUMENTS
     assert all(path.stat().st_size > 0 for path in report.documents)
     assert said[3] == "✓ 资格审查：合格 14 人，不合格 6 人，需人工核实 1 人"
-    assert said[-9] == "✓ 计票：出席 10 人（缺席 1 人），15 人参评，14 人通过或推荐"
+    assert "✓ 计票（2021-10-20）：出席 10 人（缺席 1 人），15 人参评，14 人通过或推荐" in said
+    steps = [line.split("（")[0] for line in said if line.startswith("✓ ")]
+    order = ["✓ 生成评前公示", "✓ 评前备案", "✓ 备案确认", "✓ 抽取执行委员会", "✓ 计票", "✓ 生成评审结果公示",
+             "✓ 生成评审结果备案表", "✓ 核准公布"]  # fmt: skip
+    assert [steps.index(step) for step in order] == sorted(steps.index(step) for step in order)
+    [status] = procedure_status(tmp_path / "demo" / "qzzc.db")
+    assert [step["step"] for step in status["steps"]] == [
+        "pre_review", "filing", "confirmation", "draw", "tally", "result", "filing_form", "approval",
+    ]  # fmt: skip
     ids = set()
     for line in (tmp_path / "demo" / "输入" / "计票.csv").read_text(encoding="utf-8-sig").splitlines()[1:]:
         ids.add(line.split(",")[0])
@@ -31,6 +39,18 @@ def test_demo_runs_the_whole_flow(tmp_path):
             assert re.findall(r"1[3-9]\d{9}", text) == []
 
     _the_draw_records_program_recomputes_the_draw(tmp_path / "demo")
+
+
+def procedure_status(db):
+    from qzzc.services.base import Context
+    from qzzc.services.procedure import status
+    from qzzc.store.db import Store
+
+    ctx = Context(Store(f"sqlite:///{db}"), "测试员")
+    try:
+        return status(ctx, 3)
+    finally:
+        ctx.store.dispose()
 
 
 def _the_draw_records_program_recomputes_the_draw(folder):

@@ -9,16 +9,27 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import add_applicants, add_experts, add_missing_verdicts, applicant_row, expert_row, make_id
+from helpers import (
+    add_applicants,
+    add_experts,
+    add_missing_verdicts,
+    applicant_row,
+    drawing,
+    expert_row,
+    file_and_confirm,
+    make_id,
+)
 from sqlmodel import select
 
 from qzzc.core.draw import DrawRefused, candidate_digest, candidate_key
 from qzzc.core.privacy import mask_id
 from qzzc.errors import NotFound, QzzcError, UsageError
-from qzzc.services.draw import draw_experts, replace_member, verify_meeting
+from qzzc.services.draw import draw_experts as draw_recorded
+from qzzc.services.draw import replace_member, verify_meeting
 from qzzc.store.models import Draw, Meeting, Replacement, Seat
 
 DAY = dt.date(2021, 10, 15)
+draw_experts = drawing(draw_recorded)  # the meeting filed and confirmed first (SPEC §11)
 APPLICANT_A = make_id(900001)
 APPLICANT_B = make_id(900002)
 
@@ -120,7 +131,7 @@ def test_too_few_candidates_gives_counts_and_exclusions(ready):
         "排除 1 人（与申报人同单位（回避） 1 人），候选专家只有 20 人。"
     )
     with ready.store.reading() as session:
-        assert session.exec(select(Meeting)).all() == []
+        assert session.exec(select(Draw)).all() == []  # the filed meeting stays, undrawn
 
 
 @pytest.mark.parametrize(
@@ -166,13 +177,22 @@ def test_the_band_that_sets_the_least_size(committee, titles, band):
 
 
 def test_no_applicant_under_review_is_refused(initialised):
+    from qzzc.core.procedure import StepRefused
+    from qzzc.services.eligibility import settle
+
     add_applicants(initialised, applicant_row(id_number=APPLICANT_A))
     add_missing_verdicts(initialised, "ineligible")
     add_experts(initialised, *[expert_row(i) for i in range(12)])
+    with pytest.raises(StepRefused) as refused:  # nobody to file: no meeting, no draw
+        draw_experts(initialised, 3, DAY, 9, seed="x")
+    assert refused.value.message.startswith("抽取专家：第 3 号评委会 2021年10月15日 的会议尚未备案。")
+    settle(initialised, APPLICANT_A, "eligible", "复核合格")
+    file_and_confirm(initialised, 3, DAY)
+    settle(initialised, APPLICANT_A, "ineligible", "学历证书不实")  # after the filing
     with pytest.raises(DrawRefused) as caught:
         draw_experts(initialised, 3, DAY, 9, seed="x")
     assert caught.value.message == (
-        "第 3 号评委会没有资格审查合格的申报人，无需抽取专家。请先导入申报人并运行 qzzc check。"
+        "第 3 号评委会 2021-10-15 的会议（会议编号 1）备案的申报人现已没有资格审查合格的，无需抽取专家。"
     )
 
 
@@ -255,7 +275,10 @@ def test_verify_finds_an_edit_behind_qzzcs_back(ready, change, expected):
 def test_verify_an_unknown_meeting(ready):
     with pytest.raises(NotFound) as caught:
         verify_meeting(ready, 99)
-    assert caught.value.message == "没有编号为 99 的会议。"
+    assert (
+        caught.value.message
+        == "没有编号为 99 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。"
+    )
 
 
 def test_replace_puts_the_next_alternate_in(ready):
@@ -308,7 +331,7 @@ with ctx.store.reading() as session:  # connect and load everything before the s
     ctx.store.current_year(session)
 time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both offices start at the same instant
 try:
-    outcome = draw_experts(ctx, int(sys.argv[2]), dt.date(2021, 10, 15), 9, 3, seed="same seed")
+    outcome = draw_experts(ctx, int(sys.argv[2]), dt.date(2021, 10, 15), 9, 3, seed="same seed", on=dt.date(2021, 10, 15))
 except QzzcError as error:
     sys.exit(error.message)
 print(" ".join(d.id_number for d in outcome.members + outcome.alternates))
@@ -326,6 +349,8 @@ def _two_offices(ctx, tmp_path):
     add_missing_verdicts(ctx)
     # One shared pool: with the same seed both offices would pick the very same experts.
     add_experts(ctx, *[expert_row(i, committees=[3, 4]) for i in range(40)])
+    for committee in (3, 4):
+        file_and_confirm(ctx, committee, DAY)
     script = tmp_path / "draw.py"
     script.write_text(DRAW_SCRIPT, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
@@ -376,6 +401,7 @@ def test_a_seat_taken_behind_the_screening_is_a_chinese_refusal(initialised, mon
     draw_experts(initialised, 4, DAY, 9, seed="same")
     screen = qzzc.core.draw.screen
     monkeypatch.setattr(qzzc.core.draw, "screen", lambda pool, **kw: screen(pool, **{**kw, "seated_ids": ()}))
+    file_and_confirm(initialised, 3, DAY)
     before = row_counts(initialised)
     with pytest.raises(QzzcError) as caught:
         draw_experts(initialised, 3, DAY, 9, seed="same")

@@ -230,7 +230,10 @@ BAD_FILE = [
             "absent_twice",
             "缺席委员（--absent）有误：\n  330802********001X 重复列出\n未记录任何计票结果。",
         ),
-        ("no_meeting", "没有编号为 99 的评审会议。会议编号由 qzzc draw-experts 抽取专家时给出。"),
+        (
+            "no_meeting",
+            "没有编号为 99 的评审会议（会议编号由 qzzc meeting file 备案时给出；qzzc status 可查看）。",
+        ),
     ],
 )
 def test_refusals_write_nothing(initialised, meeting, tmp_path, case, message):
@@ -487,13 +490,14 @@ def drawn(initialised):
     """A real draw for committee 3 on 2021-10-15 with 张三 and 李四 eligible, 王五 not."""
     import datetime as dt
 
-    from helpers import add_experts, expert_row
+    from helpers import add_experts, drawing, expert_row
 
     from qzzc.services.draw import draw_experts
 
     add_three(initialised)
     add_experts(initialised, *[expert_row(i) for i in range(24)])
-    return draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="s").meeting
+    draw = drawing(draw_experts)  # filed and confirmed first (SPEC §11)
+    return draw(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="s").meeting
 
 
 def test_the_draw_keeps_the_applicants_under_review(initialised, drawn):
@@ -514,8 +518,8 @@ def test_an_applicant_eligible_only_after_the_draw_is_not_voted_on(initialised, 
         record_tally(initialised, drawn, 7, late, absent=two_absent(initialised, drawn))
     assert caught.value.message.splitlines()[:2] == [
         "计票文件 计票.csv 有误，共 1 处：",
-        "  第 4 行「身份证号」（330802********4410）：抽取专家后才审查合格，未经本次抽取的回避核查，"
-        "不在本次会议评审名单中（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）",
+        "  第 4 行「身份证号」（330802********4410）：未列入本次会议备案的评审名单（未经评前公示和备案不得上会），"
+        "不在本次会议评审之列（如需评审，请对其发布评前公示，期满后另行备案会议）",
     ]
     assert row_counts(initialised) == before
     result = record_tally(
@@ -523,8 +527,8 @@ def test_an_applicant_eligible_only_after_the_draw_is_not_voted_on(initialised, 
     )
     assert [outcome.id_number for outcome in result.outcomes] == [B, A]
     assert result.left_out == [
-        "330802********4410：抽取专家后才审查合格，未经本次抽取的回避核查，不在本次会议评审名单中"
-        "（如需本次会议评审，请先重新抽取专家：qzzc draw-experts … --redraw --reason 理由）"
+        "330802********4410：未列入本次会议备案的评审名单（未经评前公示和备案不得上会），"
+        "不在本次会议评审之列（如需评审，请对其发布评前公示，期满后另行备案会议）"
     ]
 
 
@@ -553,23 +557,25 @@ def test_an_applicant_no_longer_eligible_after_the_draw_is_not_voted_on(initiali
     assert [outcome.id_number for outcome in result.outcomes] == [A]
 
 
-def test_a_redraw_takes_in_an_applicant_eligible_since(initialised, drawn, tmp_path):
+def test_a_redraw_keeps_to_the_filed_list(initialised, drawn, tmp_path):
+    """未经公示不得上会: one eligible only since the filing is not taken in by a redraw."""
     import datetime as dt
 
     from qzzc.services.draw import draw_experts
     from qzzc.services.eligibility import settle
 
     settle(initialised, C, "eligible", "复核后认定合格")
-    draw_experts(initialised, 3, dt.date(2021, 10, 15), 9, 2, seed="t", redraw=True, reason="新增评审对象")
+    day = dt.date(2021, 10, 15)
+    draw_experts(initialised, 3, day, 9, 2, seed="t", redraw=True, reason="专家回避", on=day)
     result = record_tally(
         initialised,
         drawn,
         7,
-        write_csv(tmp_path / "计票.csv", [*GOOD, [C, "王五", 7, 0, 0]]),
+        write_csv(tmp_path / "计票.csv", GOOD),
         absent=two_absent(initialised, drawn),
     )
-    assert sorted(outcome.id_number for outcome in result.outcomes) == sorted([A, B, C])
-    assert result.left_out == []
+    assert sorted(outcome.id_number for outcome in result.outcomes) == sorted([A, B])
+    assert [line[:18] for line in result.left_out] == ["330802********4410"]
 
 
 def test_the_counts_form_lists_the_draws_applicants(initialised, drawn, tmp_path):

@@ -136,3 +136,55 @@ def test_the_redundant_year_index_is_dropped_from_an_older_store(tmp_path):
     assert "ix_applicants_id_number" in indexes
     assert verify(ctx).entries == ENTRIES[3] + 1
     ctx.store.dispose()
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_older_meetings_are_backfilled_as_filed_and_confirmed_on_their_draws_day(tmp_path, version):
+    """SPEC §11: a store written before the procedure keeps its meetings, each filed and confirmed
+    on the Beijing day of its first draw, marked 补录; its audit verifies after the upgrade."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from qzzc.services.procedure import status
+    from qzzc.store.models import Draw, DrawApplicant, FiledApplicant, Meeting, Step
+
+    ctx = open_fixture(tmp_path, version)
+    report = {item["committee"]: item for item in status(ctx)}
+    with ctx.store.reading() as session:
+        meeting = session.exec(select(Meeting)).one()
+        draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.number == 1)).one()
+        day = dt.datetime.fromisoformat(draw.created_at).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        steps = session.exec(select(Step).where(Step.meeting_id == meeting.id).order_by(Step.id)).all()
+        filed = sorted(session.exec(select(FiledApplicant.applicant_id)))
+        drawn = sorted(session.exec(select(DrawApplicant.applicant_id)))
+        assert draw.taken_on == day
+    assert [(s.step, s.on, s.backfilled) for s in steps] == [
+        ("filing", day, True),
+        ("confirmation", day, True),
+    ]
+    assert filed == drawn  # none in a version-1 store, which kept no list
+    assert (version == 1) == (filed == [])
+    shown = report[meeting.committee_seq]["steps"]
+    assert [s["step"] for s in shown][:3] == ["filing", "confirmation", "draw"]
+    assert shown[0]["backfilled"] is True
+    assert verify(ctx).sound
+    ctx.store.dispose()
+
+
+def test_a_backfilled_meeting_of_a_version_1_store_reviews_the_eligible_applicants(tmp_path):
+    """A version-1 store kept no list of the applicants under review: its backfilled meeting
+    reviews the committee's eligible applicants, as it did."""
+    from sqlmodel import select
+
+    from qzzc.services.eligibility import eligible_applicants
+    from qzzc.store.models import Meeting
+    from qzzc.store.queries import filed_list
+
+    ctx = open_fixture(tmp_path, 1)
+    with ctx.store.reading() as session:
+        meeting = session.exec(select(Meeting)).one()
+        eligible = eligible_applicants(session, meeting.year, meeting.committee_seq)
+        assert eligible
+        assert [a.id for a in filed_list(session, meeting)] == [a.id for a in eligible]
+    ctx.store.dispose()

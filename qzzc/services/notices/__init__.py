@@ -50,6 +50,7 @@ class NoticeResult:
     path: Path
     rows: int
     period: Period | None
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Request:
     place: str | None
     calendar: Calendar
     suffix: str
+    on: dt.date | None = None  # the day a step of the year's procedure is taken (SPEC §11)
+    draft: bool = False  # a draft marked 草稿, recording nothing
+    operator: str = ""
+    at: str = ""
 
     @property
     def source(self) -> str:
@@ -83,7 +88,7 @@ class Request:
         """The meeting of ``--meeting``."""
         if self.meeting_id is None:
             raise UsageError(f"{self.kind.title}需要 --meeting 会议编号")
-        return _meeting(self.session, self.meeting_id)
+        return queries.meeting(self.session, self.meeting_id)
 
     def committee_of(self, meeting: Meeting) -> Committee:
         return queries.committee(self.session, meeting.year, meeting.committee_seq)
@@ -125,6 +130,8 @@ def render_notice(
     issued: dt.date | None = None,
     place: str | None = None,
     calendar: Path | None = None,
+    on: dt.date | None = None,
+    draft: bool = False,
 ) -> NoticeResult:
     """Writes document ``kind`` to ``out`` (in one of the kind's formats: ``.html``, ``.md``,
     ``.xlsx``, ``.docx``, the draw record also ``.json``) and returns what it wrote. ``calendar``
@@ -133,7 +140,9 @@ def render_notice(
     office template and of every file it includes, and the file's, so that a published notice can
     be matched to the store it came from. Raises ``UsageError`` for a missing option or a format
     the document has not, and ``QzzcError`` for a state that cannot give the document (no tally
-    yet, …)."""
+    yet, …). A publicity or the filing form is a step of the year's procedure (SPEC §11), taken
+    ``on`` (the kind's ``after`` hook checks and records it); a ``draft`` is marked 草稿, checked
+    against nothing and records nothing, not even an audit entry."""
     suffix = out.suffix.lower()
     declared = _declared(kind, out, template)
     options = {
@@ -148,6 +157,8 @@ def render_notice(
         "template": str(template) if template else None,
         "calendar": calendar.name if calendar else None,
     }
+    if declared.after is not None:
+        options |= {"on": on.isoformat() if on else None, "draft": draft}
     if days is not None and days < 1:
         raise UsageError("--days 应至少为 1")
     days_off, inputs = read_calendar(calendar)
@@ -180,6 +191,10 @@ def render_notice(
                 place,
                 days_off,
                 suffix,
+                on,
+                draft,
+                ctx.operator,
+                current.at,
             )
             check = declared.named("check")
             if check is not None:
@@ -188,7 +203,7 @@ def render_notice(
             context = build(request)  # type: ignore[misc]
             after = declared.named("after")
             if after is not None:
-                after(request, context)
+                context = after(request, context) or context
             # every file an office template read (itself and what it includes), as rendered
             data = _render(declared, suffix, context, template, current.inputs)
             rows = _rows(context)
@@ -200,11 +215,13 @@ def render_notice(
                 "period": period.text if period else None,
             }
             staged = Staged(out, data)  # written beside its place: no entry without the file
+            if draft:
+                current.discard()  # a draft records nothing (SPEC §11)
         staged.publish()  # after the commit: no file without its entry
     finally:
         if staged is not None:
             staged.discard()
-    return NoticeResult(kind, out, rows, period)
+    return NoticeResult(kind, out, rows, period, draft)
 
 
 def _declared(kind: str, out: Path, template: Path | None) -> Kind:
@@ -351,13 +368,6 @@ def _eligible(session: Session, year: int, committee_seq: int) -> tuple[ListedAp
         ListedApplicant(number, a.name, a.gender, a.unit, a.title, a.specialty)
         for number, a in enumerate(applicants, start=1)
     )
-
-
-def _meeting(session: Session, meeting_id: int) -> Meeting:
-    record = session.get(Meeting, meeting_id)
-    if record is None:
-        raise NotFound(f"没有编号为 {meeting_id} 的评审会议（用 qzzc meeting show 查看会议）")
-    return record
 
 
 def _tally(session: Session, meeting: Meeting) -> tuple[Tally, list[tuple[TallyResult, Applicant]]]:
