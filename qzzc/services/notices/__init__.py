@@ -36,7 +36,7 @@ from qzzc.core.privacy import mask_id
 from qzzc.core.ruleset import YearRules
 from qzzc.core.tally import result_text
 from qzzc.core.workdays import Calendar
-from qzzc.errors import NotFound, QzzcError, UsageError
+from qzzc.errors import QzzcError, UsageError
 from qzzc.files import Staged
 from qzzc.notices.kinds import KINDS, Kind
 from qzzc.services.base import Context, job, read_calendar, read_input
