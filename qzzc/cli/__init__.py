@@ -214,6 +214,7 @@ def root(
 
 
 def _register() -> None:
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.cli import (
         applicants,
         audit,

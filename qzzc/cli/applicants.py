@@ -29,11 +29,13 @@ def import_(
     json: JsonOption = False,
 ) -> None:
     """导入单位报送的申报人员表：逐格检查，有任何错误则全部列出且不写入；重复导入按身份证号更新。"""
-    from qzzc.sheets.reader import start_reading
+    from qzzc.sheets.reader import start_reading  # loaded when the command runs: qzzc --help stays fast
 
     # The workbook's parse (a child process) runs while the services and SQLAlchemy are imported.
     start_reading(file, sheet)
-    from qzzc.errors import BadInput
+    from qzzc.errors import BadInput  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.applicants import import_applicants
 
     with import_report(json), _progress() as progress:
@@ -64,7 +66,7 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import Progress  # loaded when the command runs: qzzc --help stays fast
 
     with Progress(console=err(), transient=True) as bar:
         task = bar.add_task("检查申报表", total=None)
@@ -84,8 +86,10 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """列出已导入的申报人（表格中身份证号部分隐藏）。"""
-    from qzzc.cli.tables import table as make_table
-    from qzzc.core.privacy import mask_id
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.applicants import list_applicants
 
     applicants = list_applicants(context(ctx), committee)
@@ -118,6 +122,7 @@ def template_applicants(
     ],
 ) -> None:
     """生成空白的申报人员表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.applicants import write_applicant_template
 
     _template(output, write_applicant_template, "申报人员表")
@@ -130,6 +135,7 @@ def template_experts(
     ],
 ) -> None:
     """生成空白的专家库表：表头、示例行、下拉选项，身份证号和电话列为文本格式。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.experts import write_expert_template
 
     _template(output, write_expert_template, "专家库表")
@@ -137,7 +143,7 @@ def template_experts(
 
 def _template(output: Path, write: Callable[[Path], None], label: str) -> None:
     """Writes a blank form with ``write`` after checking the file name, and says where."""
-    from qzzc.errors import UsageError
+    from qzzc.errors import UsageError  # loaded when the command runs: qzzc --help stays fast
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件应以 .xlsx 结尾：{output.name}")

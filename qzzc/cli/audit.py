@@ -22,7 +22,7 @@ def audit(
     """列出审计日志：每次写入数据的时间、操作人、命令与选项、输入文件的 SHA-256 和结果摘要。"""
     if ctx.invoked_subcommand is not None:
         return
-    from qzzc.services.audit import list_entries
+    from qzzc.services.audit import list_entries  # loaded when the command runs: qzzc --help stays fast
 
     entries = list_entries(context(ctx))
     if json_:
@@ -34,6 +34,7 @@ def audit(
 def _print(entries: list[dict[str, Any]]) -> None:
     """One block per entry, in words (SPEC §13): the time in Beijing time, who, which command, the
     input files and what came of it; ``--json`` has the entries as they are hashed."""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.core.audit_words import beijing, command_name, describe
 
     console = out()
@@ -81,7 +82,9 @@ def verify(
     ] = None,
 ) -> None:
     """核验审计日志的哈希链，并核对审查结论、专家抽取、计票等数据与日志记录一致；发现改动则退出码为 1。"""
-    from qzzc.core.audit_words import beijing
+    from qzzc.core.audit_words import beijing  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.audit import verify as verify_store
 
     result = verify_store(context(ctx), head)
@@ -105,6 +108,7 @@ def accept(
     reason: Annotated[str, typer.Option("--reason", help="改动的原因与批准人，记入审计日志（必填）。")],
 ) -> None:
     """确认经核实的外部改动：把 qzzc 之外改动了哪些数据及原因记入审计日志，此后可继续操作。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.audit import accept as accept_changes
 
     result = accept_changes(context(ctx), reason)
@@ -121,6 +125,7 @@ def backup(
     ],
 ) -> None:
     """把 SQLite 数据库完整复制到文件夹中（文件名含时间，仅本人可读），并核验备份。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.audit import backup as backup_store
 
     result = backup_store(context(ctx), directory)
@@ -148,7 +153,9 @@ def restore(
     ] = False,
 ) -> None:
     """用备份恢复数据库：先核验备份（完整性检查、审计核验），再放到原处；不会悄悄覆盖已有的数据库。"""
-    from qzzc.services.base import Context
+    from qzzc.services.base import Context  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.restore import restore as restore_store
 
     options = ctx.find_root().obj or {}

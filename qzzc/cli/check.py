@@ -38,6 +38,7 @@ def check(
     """对申报人逐条审查申报条件（衢市人社专〔2021〕61号），保存审查结果，列出未通过者及原因。"""
     if ctx.invoked_subcommand is not None:
         return
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.eligibility import check_eligibility
 
     result = check_eligibility(context(ctx), committee, calendar, export)
@@ -48,12 +49,12 @@ def check(
 
 
 def _print(result: CheckResult, export: Path | None) -> None:
-    from rich.text import Text
+    from rich.text import Text  # loaded when the command runs: qzzc --help stays fast
 
-    from qzzc.cli.tables import table as make_table
-    from qzzc.core.eligibility import VERDICT_ZH
-    from qzzc.core.privacy import mask_id
-    from qzzc.core.rules import RULE_TITLE
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.eligibility import VERDICT_ZH  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.rules import RULE_TITLE  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
     where = f"第 {result.committee} 号评委会" if result.committee is not None else "本年度"
@@ -133,8 +134,10 @@ def settle(
     ] = None,
 ) -> None:
     """人工认定一位申报人的资格审查结果（如核实后的“需人工核实”），重新审查时保留，数据变动后撤销。"""
-    from qzzc.core.eligibility import VERDICT_ZH
-    from qzzc.core.privacy import mask_id
+    from qzzc.core.eligibility import VERDICT_ZH  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.eligibility import settle as settle_verdict
 
     result = settle_verdict(context(ctx), id_number, verdict, reason, committee)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def context(ctx: typer.Context) -> Context:
     """The service context built from the global options (``--db``, ``--operator``)."""
-    from qzzc.services.base import Context
+    from qzzc.services.base import Context  # loaded when the command runs: qzzc --help stays fast
 
     options = ctx.find_root().obj or {}
     return Context.create(options.get("db"), options.get("operator"))
@@ -40,7 +40,7 @@ def write(text: str, stderr: bool = False) -> None:
     """Writes plain ``text`` as it is to stdout (or stderr) through the one console's rules:
     what would act on the terminal is shown as an escape (``qzzc.core.display.printable``), what
     the stream's encoding cannot show becomes ``?``; displaying never fails a command."""
-    from qzzc.core.display import printable
+    from qzzc.core.display import printable  # loaded when the command runs: qzzc --help stays fast
 
     stream = SafeStream(sys.stderr if stderr else sys.stdout)
     stream.write(printable(text))
@@ -52,7 +52,7 @@ def import_report(json_: bool) -> Iterator[None]:
     """With ``--json``, an import refused as a whole (no such file, not a spreadsheet, no header,
     a store changed behind qzzc's back…) still prints SPEC §4's object, the reason as its one
     error with no sheet, row or column; the message goes to stderr as usual."""
-    from qzzc.errors import QzzcError
+    from qzzc.errors import QzzcError  # loaded when the command runs: qzzc --help stays fast
 
     try:
         yield
@@ -110,7 +110,7 @@ class SafeStream:
 
 
 def _encoding(stream: Any) -> str:
-    import codecs
+    import codecs  # loaded when the command runs: qzzc --help stays fast
 
     name = getattr(stream, "encoding", None) or "utf-8"
     try:
@@ -123,9 +123,9 @@ def _json_safe(text: str, encoding: str) -> str:
     """JSON text with each character that would act on a terminal, or that ``encoding`` cannot
     carry, written as its ``\\u`` escape (a pair of them above U+FFFF), which JSON reads back
     as the same character."""
-    import codecs
+    import codecs  # loaded when the command runs: qzzc --help stays fast
 
-    from qzzc.core.display import replace_hidden
+    from qzzc.core.display import replace_hidden  # loaded when the command runs: qzzc --help stays fast
 
     text = replace_hidden(text, _json_escape)
     if text.isascii() or encoding == "utf-8":
@@ -169,9 +169,9 @@ def _console(stderr: bool) -> Console:
 
 @cache
 def _console_class() -> type[Console]:
-    from rich.console import Console
+    from rich.console import Console  # loaded when the command runs: qzzc --help stays fast
 
-    from qzzc.core.display import printable
+    from qzzc.core.display import printable  # loaded when the command runs: qzzc --help stays fast
 
     class SafeConsole(Console):
         def render_str(self, text: str, **options: Any) -> Any:
@@ -196,8 +196,8 @@ def _printable(item: Any, shown: Callable[[str], str]) -> Any:
     """``item`` for printing with its text as ``shown`` makes it: a rich ``Text`` is rebuilt, a
     ``Table``'s title, headers and cells are made so in place; ``str`` is, when rendered
     (``SafeConsole.render_str``), and so are a table's ``str`` cells."""
-    from rich.table import Table
-    from rich.text import Text
+    from rich.table import Table  # loaded when the command runs: qzzc --help stays fast
+    from rich.text import Text  # loaded when the command runs: qzzc --help stays fast
 
     if isinstance(item, Text):
         if shown(item.plain) == item.plain:
@@ -231,8 +231,9 @@ def date_option(value: str | None, option: str):
     Raises ``UsageError`` naming the option."""
     if value is None:
         return None
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.core.cells import CellInvalid, parse_date
-    from qzzc.errors import UsageError
+    from qzzc.errors import UsageError  # loaded when the command runs: qzzc --help stays fast
 
     try:
         return parse_date(value)
@@ -245,6 +246,6 @@ def on_date(value: str | None):
     qzzc reads the clock for a step's date (SPEC §11)."""
     if value is not None:
         return date_option(value, "--on")
-    import datetime as dt
+    import datetime as dt  # loaded when the command runs: qzzc --help stays fast
 
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()

@@ -19,7 +19,7 @@ def demo(
     ] = Path("qzzc-demo"),
 ) -> None:
     """用内置示例数据走完一年的全部流程：导入、资格审查、抽取专家、计票、生成公告和备案表。"""
-    from qzzc.demo import run_demo
+    from qzzc.demo import run_demo  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
     console.print(f"qzzc 演示：衢州市建筑工程技术人员中级职务评审委员会 2021 年度评审（文件夹 {folder}）")

@@ -76,9 +76,9 @@ def draw_experts(
     rest: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """从专家库随机抽取一次评审会议的执行委员会（可复核：种子 + 候选名单摘要）。会议须已备案并经确认。"""
-    from qzzc.core.draw import parse_quota
-    from qzzc.errors import UsageError
-    from qzzc.services import draw as service
+    from qzzc.core.draw import parse_quota  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.errors import UsageError  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services import draw as service  # loaded when the command runs: qzzc --help stays fast
 
     # `--verify --from FILE`: click reads "--from" as the value of --verify (Typer has no option
     # with an optional value), and FILE arrives as an extra argument.
@@ -112,7 +112,7 @@ def draw_experts(
         outcome = service.verify_meeting(context(ctx), int(verify))
         _print_verify(outcome, json_)
         return
-    from qzzc.cli.common import on_date
+    from qzzc.cli.common import on_date  # loaded when the command runs: qzzc --help stays fast
 
     if meeting is not None:
         if committee is not None or date is not None:
@@ -156,15 +156,15 @@ def draw_experts(
 
 
 def service_procedure():
-    from qzzc.services import procedure
+    from qzzc.services import procedure  # loaded when the command runs: qzzc --help stays fast
 
     return procedure
 
 
 def _print_draw(result: DrawOutcome) -> None:
-    from qzzc.cli.tables import table as make_table
-    from qzzc.core.draw import describe_exclusions
-    from qzzc.core.privacy import mask_id
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.draw import describe_exclusions  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
     console.print(
@@ -201,7 +201,7 @@ def _print_draw(result: DrawOutcome) -> None:
 
 
 def _print_preview(result: DrawOutcome, json_: bool) -> None:
-    from qzzc.core.draw import describe_exclusions
+    from qzzc.core.draw import describe_exclusions  # loaded when the command runs: qzzc --help stays fast
 
     if json_:
         emit_json(
@@ -230,7 +230,7 @@ def _print_preview(result: DrawOutcome, json_: bool) -> None:
 
 
 def _print_verify(outcome: VerifyOutcome, json_: bool) -> None:
-    from qzzc.errors import QzzcError
+    from qzzc.errors import QzzcError  # loaded when the command runs: qzzc --help stays fast
 
     if json_:
         emit_json(
@@ -259,7 +259,7 @@ def _print_verify(outcome: VerifyOutcome, json_: bool) -> None:
 
 
 def _print_file_verify(outcome, json_: bool) -> None:
-    from qzzc.errors import QzzcError
+    from qzzc.errors import QzzcError  # loaded when the command runs: qzzc --help stays fast
 
     if json_:
         emit_json({**outcome, "ok": not outcome["problems"]})
@@ -284,8 +284,8 @@ def replace(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
     """成员不能出席时，由下一位候补专家按顺序替补，并记录替补时间。"""
-    from qzzc.core.privacy import mask_id
-    from qzzc.services.draw import replace_member
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.draw import replace_member  # loaded when the command runs: qzzc --help stays fast
 
     result = replace_member(context(ctx), meeting, id_number, reason)
     if json_:

@@ -23,8 +23,8 @@ def import_(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
     """导入专家库表格：按身份证号新增或更新专家；有任何错误时列出全部错误，不写入任何数据。"""
-    from qzzc.errors import BadInput
-    from qzzc.services.experts import import_experts
+    from qzzc.errors import BadInput  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.experts import import_experts  # loaded when the command runs: qzzc --help stays fast
 
     with import_report(json_):
         result = import_experts(context(ctx), file, sheet, dry_run=dry_run)
@@ -54,9 +54,9 @@ def list_(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供脚本使用）。")] = False,
 ) -> None:
     """列出专家库中的专家（表格中身份证号和电话只显示部分）。"""
-    from qzzc.cli.tables import table as make_table
-    from qzzc.core.privacy import mask_id
-    from qzzc.services.experts import list_experts
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.experts import list_experts  # loaded when the command runs: qzzc --help stays fast
 
     experts = list_experts(context(ctx), committee)
     if json_:

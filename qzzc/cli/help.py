@@ -36,12 +36,12 @@ COMPLETION_HELP = {
 def install() -> None:
     """Wraps, once, what makes help pages and usage lines, so that they speak Chinese."""
     try:
-        from typer._click import formatting
-        from typer._click.core import Command
+        from typer._click import formatting  # loaded when the command runs: qzzc --help stays fast
+        from typer._click.core import Command  # loaded when the command runs: qzzc --help stays fast
     except ImportError:  # Typer before 0.20 uses click itself
         from click import formatting  # type: ignore[no-redef]
         from click.core import Command  # type: ignore[no-redef]
-    from typer import core as typer_core
+    from typer import core as typer_core  # loaded when the command runs: qzzc --help stays fast
 
     get_help, get_help_option, get_usage = Command.get_help, Command.get_help_option, Command.get_usage
     write_usage = formatting.HelpFormatter.write_usage
@@ -106,7 +106,7 @@ def _placeholders(root: Any) -> None:
 
 
 def _panels() -> None:
-    from typer import rich_utils
+    from typer import rich_utils  # loaded when the command runs: qzzc --help stays fast
 
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
@@ -120,7 +120,7 @@ def _completion_options() -> None:
     """Typer declares its completion options once, as the defaults of two placeholder functions;
     their help and the install message are given in Chinese here, before the command is built."""
     try:
-        from typer import completion
+        from typer import completion  # loaded when the command runs: qzzc --help stays fast
     except ImportError:  # pragma: no cover - a Typer without completion
         return
     for function in (
@@ -140,11 +140,11 @@ def _completion_options() -> None:
 
 def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
     """``--install-completion``, saying in Chinese what it did (Typer says it in English)."""
-    import sys
+    import sys  # loaded when the command runs: qzzc --help stays fast
 
     if not value or ctx.resilient_parsing:
         return value
-    from typer._completion_shared import install
+    from typer._completion_shared import install  # loaded when the command runs: qzzc --help stays fast
 
     try:
         shell, path = install(shell=value) if isinstance(value, str) else install()

@@ -22,7 +22,7 @@ def init(
     ] = None,
 ) -> None:
     """创建数据库并载入年度评审计划和规则；重复运行不会改动任何数据。"""
-    from qzzc.services.plan import init_store
+    from qzzc.services.plan import init_store  # loaded when the command runs: qzzc --help stays fast
 
     service = context(ctx)
     result = init_store(service, plan, rules)

@@ -82,6 +82,7 @@ def _done(kind: Kind, result) -> None:
 
 def _command(kind: Kind) -> None:
     def command(ctx: typer.Context, output: Path, **values: Any) -> None:
+        # loaded when the command runs: qzzc --help stays fast
         from qzzc.services.notices import render_notice
 
         for name, flag in DATES.items():

@@ -36,14 +36,14 @@ def add(
     json_: JsonOption = False,
 ) -> None:
     """登记公示期间收到的书面实名异议：须写明异议人姓名和联系方式（匿名材料不予受理），收到日期须在该申报人的评前公示或结果公示期内。"""
-    from qzzc.services.objections import add_objection
+    from qzzc.services.objections import add_objection  # loaded when the command runs: qzzc --help stays fast
 
     day = date_option(received, "--received")
     result = add_objection(context(ctx), person, committee, day, by, contact, content, today=today())
     if json_:
         emit_json(result.as_dict())
         return
-    from qzzc.core.privacy import mask_id
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
 
     out().print(
         f"已登记第 {result.number} 号异议：第 {result.committee} 号评委会申报人 {result.name}"
@@ -63,7 +63,9 @@ def resolve(
     json_: JsonOption = False,
 ) -> None:
     """记录异议的核查结论（每件只处理一次）：评前公示异议成立则取消评审资格，结果公示异议成立则撤销评审结果。"""
-    from qzzc.core.objections import OUTCOME_ZH
+    from qzzc.core.objections import OUTCOME_ZH  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.objections import resolve_objection
 
     day = date_option(on, "--on") or today()
@@ -92,7 +94,9 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """列出本年度登记的异议及核查结论（身份证号、联系方式部分隐藏）。"""
-    from qzzc.cli.tables import table as make_table
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.objections import list_objections
 
     items = list_objections(context(ctx), committee)

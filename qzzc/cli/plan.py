@@ -16,8 +16,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出（供�
 @app.command("list")
 def list_(ctx: typer.Context, json: JsonOption = False) -> None:
     """列出年度计划中的全部评委会。"""
-    from qzzc.cli.tables import table as make_table
-    from qzzc.services.plan import list_committees
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.plan import list_committees  # loaded when the command runs: qzzc --help stays fast
 
     committees = list_committees(context(ctx))
     if json:
@@ -47,9 +47,9 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """显示一个评委会的详细信息。"""
-    from rich.table import Table
+    from rich.table import Table  # loaded when the command runs: qzzc --help stays fast
 
-    from qzzc.services.plan import show_committee
+    from qzzc.services.plan import show_committee  # loaded when the command runs: qzzc --help stays fast
 
     committee = show_committee(context(ctx), seq)
     if json:

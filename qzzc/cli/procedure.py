@@ -33,7 +33,7 @@ def file(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出。")] = False,
 ) -> None:
     """评前备案：创建评审会议，备案评审名单（资格审查合格且评前公示已期满的申报人）。须在会议一周前。"""
-    from qzzc.services.procedure import file_meeting
+    from qzzc.services.procedure import file_meeting  # loaded when the command runs: qzzc --help stays fast
 
     filed = file_meeting(context(ctx), committee, date_option(date, "--date"), on=on_date(on), place=place)
     if json_:
@@ -56,6 +56,7 @@ def file(
 
 def confirm(ctx: typer.Context, meeting: MeetingArg, by: By, on: On = None) -> None:
     """备案确认：记录人力社保部门对会议备案的确认（确认后方可抽取专家、召开会议）。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.procedure import confirm_meeting
 
     taken = confirm_meeting(context(ctx), meeting, by=by, on=on_date(on))
@@ -68,6 +69,7 @@ def confirm(ctx: typer.Context, meeting: MeetingArg, by: By, on: On = None) -> N
 
 def approve(ctx: typer.Context, meeting: MeetingArg, by: By, on: On = None) -> None:
     """核准公布：记录人力社保部门核准公布评审结果；此后计票和结果不得更正。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.procedure import approve_meeting
 
     taken = approve_meeting(context(ctx), meeting, by=by, on=on_date(on))
@@ -97,6 +99,7 @@ def status(
     all_: Annotated[bool, typer.Option("--all", help="也列出尚未开始的评委会。")] = False,
 ) -> None:
     """评审程序进度：每个评委会已办的步骤和日期，下一步及最早可办日期。每天上班先看这里。"""
+    # loaded when the command runs: qzzc --help stays fast
     from qzzc.services.procedure import status as service
 
     report = service(context(ctx), committee)
@@ -134,7 +137,7 @@ def _short_name(name: str) -> str:
 
 
 def _print_status(report: list[dict[str, Any]], show_idle: bool) -> None:
-    from qzzc.cli.tables import table
+    from qzzc.cli.tables import table  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
     shown = [item for item in report if show_idle or item["steps"]]

@@ -16,8 +16,8 @@ WHOLE = frozenset({"姓名", "身份证号", "联系电话"})
 
 def table(title: str | None, headers: Sequence[str], whole: frozenset[str] | set[str] = WHOLE) -> Table:
     """A table with ``headers``: the ``whole`` columns kept on one line, the rest folding."""
-    from rich import box
-    from rich.table import Table
+    from rich import box  # loaded when the command runs: qzzc --help stays fast
+    from rich.table import Table  # loaded when the command runs: qzzc --help stays fast
 
     made = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     for header in headers:

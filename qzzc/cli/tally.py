@@ -48,8 +48,8 @@ def tally(
     json_: Annotated[bool, typer.Option("--json", help="以 JSON 输出每位申报人的计票结果。")] = False,
 ) -> None:
     """记录评审会议无记名投票的计票结果：出席须达委员的 2/3，同意票达出席专家的 2/3 为通过（一(四)）。"""
-    from qzzc.cli.common import on_date
-    from qzzc.services.tally import record_tally
+    from qzzc.cli.common import on_date  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.tally import record_tally  # loaded when the command runs: qzzc --help stays fast
 
     result = record_tally(
         context(ctx), meeting, attending, counts, confirm, absent or [], amend, reason, on=on_date(on)
@@ -63,9 +63,9 @@ def tally(
 
 
 def _print_tally(result: TallyRecorded) -> None:
-    from rich.table import Table
+    from rich.table import Table  # loaded when the command runs: qzzc --help stays fast
 
-    from qzzc.core.privacy import mask_id
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
     what = "更正" if result.amend_reason else "记录"
@@ -104,7 +104,7 @@ def show_meeting(
     contacts: Annotated[bool, typer.Option("--contacts", help="显示专家联系电话（仅供内部使用）。")] = False,
 ) -> None:
     """显示评审会议记录：评委会、日期、每次抽取、委员出席与缺席、每位申报人的票数与结果、更正记录。"""
-    from qzzc.services.tally import meeting_minutes
+    from qzzc.services.tally import meeting_minutes  # loaded when the command runs: qzzc --help stays fast
 
     minutes = meeting_minutes(context(ctx), meeting, contacts)
     if json_:
@@ -114,10 +114,10 @@ def show_meeting(
 
 
 def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
-    from qzzc.cli.tables import table as make_table
-    from qzzc.core.audit_words import beijing
-    from qzzc.core.draw import describe_exclusions
-    from qzzc.core.privacy import mask_id
+    from qzzc.cli.tables import table as make_table  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.audit_words import beijing  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.draw import describe_exclusions  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.core.privacy import mask_id  # loaded when the command runs: qzzc --help stays fast
 
     console = out()
 
@@ -189,6 +189,7 @@ def _print_minutes(minutes: dict[str, Any], contacts: bool) -> None:
             say(f"{applicant['name']}的评审结果（{applicant['result']}）撤销：{applicant['revoked']}")
     objections = minutes.get("objections") or []
     if objections:
+        # loaded when the command runs: qzzc --help stays fast
         from qzzc.core.objections import filing_sentence
 
         upheld = sum(1 for item in objections if item["outcome"] == "upheld")
@@ -218,8 +219,8 @@ def counts_template(
     ],
 ) -> None:
     """生成某次会议的计票表：已填好本会议评审的全部申报人的身份证号和姓名，同意、不同意、弃权三列留空待填。"""
-    from qzzc.errors import UsageError
-    from qzzc.services.tally import write_counts_form
+    from qzzc.errors import UsageError  # loaded when the command runs: qzzc --help stays fast
+    from qzzc.services.tally import write_counts_form  # loaded when the command runs: qzzc --help stays fast
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"计票表应以 .xlsx 结尾：{output.name}")

@@ -30,6 +30,7 @@ from typing import Any
 from qzzc.core import notices as n
 from qzzc.core import papers as p
 from qzzc.errors import QzzcError
+from qzzc.notices.render import context_vars
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -97,8 +98,8 @@ class Builder:
     def __init__(self, title: str, footer: str = "page") -> None:
         # python-docx (and lxml under it) load only when a .docx is written: `qzzc --help` stays fast.
         from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Mm, Pt
+        from docx.enum.text import WD_ALIGN_PARAGRAPH  # python-docx: slow to import, only for .docx
+        from docx.shared import Mm, Pt  # python-docx: slow to import, only for .docx
 
         self.Pt, self.Mm, self.align = Pt, Mm, WD_ALIGN_PARAGRAPH
         self.doc = Document()
@@ -123,7 +124,7 @@ class Builder:
     @staticmethod
     def set_fonts(rpr: Any, name: str, latin: str | None = None) -> None:
         """Sets the run properties' fonts: ascii/hAnsi (``latin`` or ``name``), eastAsia and cs."""
-        from docx.oxml.ns import qn
+        from docx.oxml.ns import qn  # python-docx: slow to import, only for .docx
 
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is None:
@@ -137,7 +138,7 @@ class Builder:
             fonts.attrib.pop(qn(attr), None)
 
     def _styles(self) -> None:
-        from docx.oxml.ns import qn
+        from docx.oxml.ns import qn  # python-docx: slow to import, only for .docx
 
         styles = self.doc.styles
         defaults = styles.element.find(qn("w:docDefaults"))
@@ -163,7 +164,7 @@ class Builder:
 
     def _font_table(self) -> None:
         """Names each Chinese font's fallback in word/fontTable.xml (``w:altName``)."""
-        from lxml import etree
+        from lxml import etree  # lxml: only for .docx
 
         part = next(
             (
@@ -206,8 +207,8 @@ class Builder:
     # -- footers ---------------------------------------------------------------------------------
 
     def _field(self, paragraph: Any, instruction: str, font: str, size: float) -> None:
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+        from docx.oxml import OxmlElement  # python-docx: slow to import, only for .docx
+        from docx.oxml.ns import qn  # python-docx: slow to import, only for .docx
 
         for kind, text in (
             ("begin", None),
@@ -264,7 +265,7 @@ class Builder:
     def _paragraph(
         self, *, align: Any = None, indent: bool = False, line: float | None = LINE_PT, keep: bool = False
     ) -> Any:
-        from docx.enum.text import WD_LINE_SPACING
+        from docx.enum.text import WD_LINE_SPACING  # python-docx: slow to import, only for .docx
 
         paragraph = self.doc.add_paragraph()
         fmt = paragraph.paragraph_format
@@ -317,15 +318,15 @@ class Builder:
             self.run(paragraph, line, font=BODY_FONT, latin=CODE_FONT, size=9)
 
     def page_break(self) -> None:
-        from docx.enum.text import WD_BREAK
+        from docx.enum.text import WD_BREAK  # python-docx: slow to import, only for .docx
 
         self.run(self.doc.add_paragraph(), "").add_break(WD_BREAK.PAGE)
 
     def _grid(self, rows: int, cols: int) -> Any:
         """A bordered table, centred, laid out at the widths set (not as Word guesses them)."""
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+        from docx.enum.table import WD_TABLE_ALIGNMENT  # python-docx: slow to import, only for .docx
+        from docx.oxml import OxmlElement  # python-docx: slow to import, only for .docx
+        from docx.oxml.ns import qn  # python-docx: slow to import, only for .docx
 
         table = self.doc.add_table(rows=rows, cols=cols)
         table.style = self.doc.styles["Table Grid"]
@@ -348,10 +349,10 @@ class Builder:
         """A bordered table: header row repeated on each page and kept with the first rows, rows that
         never split, widths from ``column_layout``; ``left`` are the columns aligned left (the
         rest are centred); ``height_mm`` a least row height (room to write)."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-        from docx.enum.text import WD_LINE_SPACING
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # python-docx: slow to import, only for .docx
+        from docx.enum.text import WD_LINE_SPACING  # python-docx: slow to import, only for .docx
+        from docx.oxml import OxmlElement  # python-docx: slow to import, only for .docx
+        from docx.oxml.ns import qn  # python-docx: slow to import, only for .docx
 
         size, widths = column_layout(headers, rows)
         table = self._grid(0, len(headers))
@@ -391,8 +392,8 @@ class Builder:
 
     def form(self, rows: Sequence[tuple[str, str]]) -> None:
         """A two-column bordered form of labels (黑体) and values, rows that never split."""
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-        from docx.oxml import OxmlElement
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # python-docx: slow to import, only for .docx
+        from docx.oxml import OxmlElement  # python-docx: slow to import, only for .docx
 
         size = 12
         label_width = max(text_width(label, size) for label, _ in rows) * 1.04 + 2 * CELL_PAD_PT
@@ -416,8 +417,9 @@ class Builder:
     def seal_boxes(self, boxes: Sequence[str], office: str, date: str) -> None:
         """The form's signature and seal boxes: one bordered cell each, at least 45 mm high (a 42 mm
         seal fits), the label at the top and the date line at the bottom."""
+        # python-docx: slow to import, only for .docx
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-        from docx.oxml import OxmlElement
+        from docx.oxml import OxmlElement  # python-docx: slow to import, only for .docx
 
         table = self._grid(1, len(boxes))
         row = table.rows[0]
@@ -771,10 +773,12 @@ def from_template(template: Path, context: Any) -> bytes:
         )
     # docxtpl and its Jinja load only here: `qzzc --help` stays fast.
     from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
 
-    from qzzc.notices.render import context_vars
+    # Jinja: slow to import, only where a template is rendered
+    from jinja2 import StrictUndefined, TemplateError
+
+    # Jinja: slow to import, only where a template is rendered
+    from jinja2.sandbox import SandboxedEnvironment
 
     environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:

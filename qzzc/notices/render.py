@@ -68,6 +68,7 @@ def _loader(folder: Path | None, read: dict[str, bytes]):
     """A loader of plain file names: from ``folder`` (an office template's own), else from the
     bundled templates. Records each file's bytes in ``read``, under its name (a bundled one under
     ``qzzc/templates/NAME``)."""
+    # Jinja: slow to import, only where a template is rendered
     from jinja2 import BaseLoader, TemplateNotFound
 
     bundled = templates_dir()
@@ -116,8 +117,10 @@ def _environment(folder: Path | None, html: bool, read: dict[str, bytes]):
     """A sandboxed environment for one rendering: for HTML every template is autoescaped,
     whatever an office named its own file (``公告.j2``, ``notice.htm``); for Markdown every output
     is escaped, so the ``md`` filter of the bundled templates changes nothing more."""
-    from jinja2 import StrictUndefined
-    from jinja2.exceptions import SecurityError
+    from jinja2 import StrictUndefined  # Jinja: slow to import, only where a template is rendered
+    from jinja2.exceptions import SecurityError  # Jinja: slow to import, only where a template is rendered
+
+    # Jinja: slow to import, only where a template is rendered
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class Sandbox(ImmutableSandboxedEnvironment):
@@ -185,8 +188,9 @@ def render_text(
     Raises ``QzzcError`` for a template that is missing, malformed, uses a name the context does
     not have, reaches for anything beyond its context (``TemplateRefused``) or fails as it runs.
     """
+    # Jinja: slow to import, only where a template is rendered
     from jinja2 import TemplateError, TemplateNotFound, UndefinedError, meta
-    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import SecurityError  # Jinja: slow to import, only where a template is rendered
 
     files: dict[str, bytes] = {}
     if template is not None:

@@ -31,6 +31,7 @@ from qzzc.core.rules import YearRules, place_specialty
 from qzzc.errors import CellError, first_errors
 from qzzc.services.base import Context, job, now, read_input
 from qzzc.sheets.reader import SheetColumns, read_columns
+from qzzc.sheets.writer import write_template
 from qzzc.store import queries
 from qzzc.store.db import insert_columns
 from qzzc.store.models import Applicant, VerdictRecord
@@ -460,6 +461,5 @@ def _plain(value: Any) -> Any:
 
 def write_applicant_template(path: Path) -> None:
     """Writes the blank applicant form (SPEC §4) to ``path``."""
-    from qzzc.sheets.writer import write_template
 
     write_template(path, APPLICANT_FORM, "申报人员")

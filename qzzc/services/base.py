@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlmodel import Session, select
 
 from qzzc import commits
@@ -20,9 +20,10 @@ from qzzc.audit.digests import state_after
 from qzzc.audit.guard import check_unchanged
 from qzzc.audit.kinds import HEAD_KEY, KINDS
 from qzzc.core.audit import GENESIS, entry_hash, file_digest
+from qzzc.core.workdays import OFFICIAL, parse_override
 from qzzc.errors import ConfigError, QzzcError
 from qzzc.files import Staged, os_reason
-from qzzc.store.db import Store
+from qzzc.store.db import Store, resolve_url
 from qzzc.store.migrations import latest as latest_version
 from qzzc.store.models import AuditEntry
 
@@ -42,7 +43,6 @@ class Context:
 
     @classmethod
     def create(cls, db: str | None = None, operator: str | None = None) -> Context:
-        from qzzc.store.db import resolve_url
 
         return cls(store=Store(resolve_url(db)), operator=operator or default_operator())
 
@@ -122,7 +122,6 @@ def read_input(path: Path) -> bytes:
 def read_calendar(path: Path | None) -> tuple[Calendar, dict[str, bytes]]:
     """The official calendar, with the years of the override file at ``path`` on top (``--calendar``),
     and the file's bytes by name, for the job's audit entry. Raises ``ConfigError`` for a bad file."""
-    from qzzc.core.workdays import OFFICIAL, parse_override
 
     if path is None:
         return OFFICIAL, {}
@@ -302,7 +301,6 @@ def _lock_chain(session: Session) -> None:
     change someone began outside qzzc is waited for, and then found by the check."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    from sqlalchemy import inspect
 
     existing = set(inspect(session.connection()).get_table_names())
     tables = [AuditEntry.__tablename__, *(kind.table.name for kind in KINDS if kind.table.name in existing)]
@@ -368,6 +366,5 @@ def audit_body(
 
 
 def _text(sql: str):
-    from sqlalchemy import text
 
     return text(sql)

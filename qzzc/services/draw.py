@@ -43,13 +43,18 @@ from sqlmodel import Session
 
 from qzzc.core import draw as core
 from qzzc.core import procedure
+from qzzc.core.cells import CellInvalid
+from qzzc.core.cells import parse_date as parse_cell_date
 from qzzc.core.draw import current_members, highest_band, seated_members, size_band  # noqa: F401  (re-exported)
 from qzzc.core.draw import size_band as _size_band  # noqa: F401  (the tests' name)
+from qzzc.core.expert_forms import CONFLICT_FORM
+from qzzc.core.papers import stored_from_export
 from qzzc.core.people import find_person, looks_like_id
 from qzzc.core.privacy import mask_id
 from qzzc.core.rules import normalise_unit
-from qzzc.errors import QzzcError, UsageError
+from qzzc.errors import BadInput, CellError, QzzcError, UsageError
 from qzzc.services.base import Context, job, read_input, today
+from qzzc.sheets.reader import read_sheet
 from qzzc.store import queries
 from qzzc.store.models import Applicant, Draw, DrawApplicant, Expert, Meeting, Replacement, Seat, Tally
 from qzzc.store.queries import committee as load_committee
@@ -109,8 +114,6 @@ class DrawOutcome:
 def parse_date(value: str) -> dt.date:
     """Returns the date of ``2021-10-15``, ``2021/10/15``, ``2021.10.15``, ``2021年10月15日`` or
     ``20211015`` (the forms the sheet reader accepts); raises ``UsageError``."""
-    from qzzc.core.cells import CellInvalid
-    from qzzc.core.cells import parse_date as parse_cell_date
 
     try:
         return parse_cell_date(value.strip())
@@ -432,9 +435,6 @@ class ConflictRow:
 def read_conflicts(data: bytes, filename: str) -> list[ConflictRow]:
     """Returns the rows of a conflicts file (专家身份证号, 申报人身份证号, 原因), or raises
     ``BadInput`` listing every bad cell."""
-    from qzzc.core.expert_forms import CONFLICT_FORM
-    from qzzc.errors import BadInput
-    from qzzc.sheets.reader import read_sheet
 
     parsed = read_sheet(data, filename, CONFLICT_FORM, choose_sheet=False)
     if parsed.errors:
@@ -464,7 +464,6 @@ def _conflicts(
     Raises ``BadInput`` for an expert not in the pool or an applicant not of this committee."""
     if not rows:
         return {}
-    from qzzc.errors import BadInput, CellError
 
     experts = set(session.execute(select(Expert.id_number)).scalars())
     applicants = set(
@@ -696,9 +695,6 @@ def verify_file(path: Path) -> dict[str, Any]:
     the store. Returns ``{"file", "meeting", "draw", "candidates", "candidate_digest", "members",
     "alternates", "problems"}`` (``problems`` empty when it matches); raises ``QzzcError`` for a
     file that cannot be read or is not such an export."""
-    import json
-
-    from qzzc.core.papers import stored_from_export
 
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))

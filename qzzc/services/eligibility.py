@@ -37,6 +37,7 @@ from qzzc.core.privacy import mask_id
 from qzzc.core.rules import ApplicantFacts, Note, RuleContext
 from qzzc.errors import CalendarUnknown, NotFound, QzzcError, UsageError
 from qzzc.services.base import Context, describe_inputs, job, read_calendar
+from qzzc.sheets.writer import list_workbook
 from qzzc.store import queries
 from qzzc.store.models import Applicant, AuditEntry, VerdictRecord
 from qzzc.store.queries import committee as load_committee
@@ -689,7 +690,6 @@ def verdicts_workbook(result: CheckResult) -> bytes:
     Text that would read as a formula stays text; characters a workbook cannot hold (control
     characters) are left out.
     """
-    from qzzc.sheets.writer import list_workbook
 
     rows = []
     for number, item in enumerate(result.applicants, start=1):

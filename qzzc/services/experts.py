@@ -20,6 +20,7 @@ from qzzc.core.privacy import mask_phone
 from qzzc.errors import CellError, first_errors
 from qzzc.services.base import Context, job, read_input
 from qzzc.sheets.reader import read_sheet
+from qzzc.sheets.writer import write_template
 from qzzc.store import queries
 from qzzc.store.models import Expert
 
@@ -55,7 +56,6 @@ def _data_hash(values: dict[str, Any]) -> str:
 def write_expert_template(path: Path) -> None:
     """Writes the expert pool's blank form (SPEC §13) to ``path``: the headers of SPEC §6, an example
     row, drop-down lists, the ID and phone columns as text, and the explanations."""
-    from qzzc.sheets.writer import write_template
 
     write_template(path, EXPERT_FORM, "专家库")
 

@@ -17,6 +17,7 @@ from qzzc.core.ruleset import parse_rules
 from qzzc.errors import ConfigError, StoreError
 from qzzc.resources import data_file
 from qzzc.services.base import Context, job, read_input
+from qzzc.sheets.reader import decode_csv, hidden_character, visible
 from qzzc.store import queries
 from qzzc.store.models import CommitteeRecord, RuleSetRecord
 
@@ -39,7 +40,6 @@ class InitResult:
 
 def read_plan(data: bytes, source: str) -> list[Committee]:
     """Returns the committees of a plan CSV's bytes (UTF-8, with or without BOM, or GB18030)."""
-    from qzzc.sheets.reader import decode_csv, hidden_character, visible
 
     # newline="": a lone CR ends a row, as Excel reads it, instead of breaking the csv module.
     reader = csv.DictReader(io.StringIO(decode_csv(data, source), newline=""))

@@ -21,6 +21,7 @@ Choices where SPEC is silent:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,8 +94,6 @@ def on_notice(
     step; a draft (``draft``) is checked against nothing, records nothing and is marked 草稿 in its
     title. Returns the context to render."""
     if draft:
-        import dataclasses
-
         office = getattr(context, "office", None)
         if office is not None and dataclasses.is_dataclass(context):
             return dataclasses.replace(

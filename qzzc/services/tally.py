@@ -26,7 +26,10 @@ from qzzc.core.tally import (
     match_rows,
 )
 from qzzc.errors import CellError, QzzcError, UsageError
+from qzzc.files import write_file
 from qzzc.services.base import Context, job, read_input, today
+from qzzc.sheets.reader import read_sheet
+from qzzc.sheets.writer import list_workbook, width_of
 from qzzc.store import queries
 from qzzc.store.models import Applicant, Expert, Tally, TallyResult
 from qzzc.store.queries import (
@@ -56,7 +59,6 @@ def read_counts(data: bytes, filename: str) -> CountsFile:
     reader. Returns the rows and every bad cell; raises ``SheetError`` when the file cannot be
     read or lacks a column. A row whose ID number cannot be read is left out (its cell is among
     the errors)."""
-    from qzzc.sheets.reader import read_sheet
 
     sheet = read_sheet(data, filename, COUNTS_FORM, choose_sheet=False)
     rows = []
@@ -431,8 +433,6 @@ def write_counts_form(ctx: Context, meeting_id: int, path: Path) -> int:
     """Writes the counts form (计票表) of a meeting as .xlsx: one row per applicant under review,
     ID number (as text) and name filled in, the vote columns left for the clerk, plus each
     applicant's title for reference (the reader ignores that column). Returns the number of rows."""
-    from qzzc.files import write_file
-    from qzzc.sheets.writer import list_workbook, width_of
 
     with ctx.store.reading() as session:
         meeting = find_meeting(session, meeting_id)

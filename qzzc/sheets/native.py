@@ -18,6 +18,7 @@ grid sized from a hostile file fails to allocate at once instead of filling the 
 
 from __future__ import annotations
 
+import datetime
 import io
 import marshal
 import pickle
@@ -63,8 +64,6 @@ class RowsUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         if module == "datetime" and name in self._ALLOWED:
-            import datetime
-
             return getattr(datetime, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
 
@@ -77,7 +76,7 @@ def load_rows(kind: bytes, payload: bytes) -> list[list[Any]]:
 
 def _limit_memory() -> None:
     try:
-        import resource
+        import resource  # POSIX only
     except ImportError:  # Windows: no address-space limit; the abort is still contained
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -87,7 +86,11 @@ def _limit_memory() -> None:
 
 
 def main(argv: list[str]) -> int:
-    from qzzc.sheets.reader import SheetError, open_workbook, sheet_rows
+    from qzzc.sheets.reader import (  # in the child process only: its parsing is the reader's
+        SheetError,
+        open_workbook,
+        sheet_rows,
+    )
 
     filename, sheet, max_rows, max_columns = argv[0], argv[1] or None, int(argv[2]), int(argv[3])
     _limit_memory()

@@ -10,10 +10,15 @@ without BOM) or GB18030, which Excel on Chinese Windows writes.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import marshal
 import os
 import re
+import subprocess
+import sys
+import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, islice, zip_longest
@@ -25,6 +30,7 @@ from qzzc.core.cells import CellInvalid, is_blank, parse_text
 from qzzc.core.forms import Column
 from qzzc.core.text import squeeze
 from qzzc.errors import MAX_LISTED_ERRORS, CellError, ConfigError, QzzcError
+from qzzc.sheets.native import load_rows, read_frames
 
 HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 200_000  # rows of a sheet, unless QZZC_MAX_ROWS says otherwise
@@ -134,7 +140,6 @@ class _Started:
     child process."""
 
     def __init__(self, data: bytes, filename: str, sheet: str | None) -> None:
-        import threading
 
         self.data = data
         self._result: Grid | None = None
@@ -175,11 +180,6 @@ def start_reading(path: Path, sheet: str | None = None) -> None:
 def _workbook_grid(data: bytes, filename: str, sheet: str | None) -> Grid:
     """Parses the workbook in a child process (``qzzc.sheets.native``): an abort or a hang of the
     native reader ends the child, and comes back as a ``SheetError``."""
-    import subprocess
-    import sys
-    import threading
-
-    from qzzc.sheets.native import load_rows, read_frames
 
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH")))),
@@ -244,7 +244,7 @@ def open_workbook(data: bytes, filename: str, sheet: str | None) -> tuple[Any, s
     """Opens a workbook with python-calamine: returns it, the name of its first or named sheet,
     and its sheet names. Run in the child process (``qzzc.sheets.native``). Raises
     ``SheetError`` for a damaged or password-protected workbook and an unknown sheet."""
-    import python_calamine
+    import python_calamine  # the native reader: only in the process that parses
 
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -320,8 +320,6 @@ def _xlsx_extent(data: bytes, sheet: str) -> tuple[int, int, int] | None:
     """(last row, first column, last column) of the cells a workbook's sheet XML names, read
     after the native parse of that sheet failed, to tell a sheet too large from a damaged one;
     None when the XML cannot be found or holds no cell."""
-    import html
-    import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -77,10 +77,10 @@ def list_workbook(
     given, the ``headers`` (bold if asked), then ``rows`` (formatted as text if ``text_cells``; a
     ``None`` is an empty cell); column ``widths`` from A, ``freeze`` the panes at a cell. Written in
     openpyxl's write-only mode: a 10,000-row list in about a second."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # openpyxl: slow to import, only where a workbook is written
+    from openpyxl.cell import WriteOnlyCell  # openpyxl: slow to import, only where a workbook is written
+    from openpyxl.styles import Font  # openpyxl: slow to import, only where a workbook is written
+    from openpyxl.utils import get_column_letter  # openpyxl: slow to import, only where a workbook is written
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name)
@@ -133,9 +133,13 @@ def write_template(
 ) -> None:
     """Writes a blank form: headers (required ones marked), one example row, drop-down lists for
     enumerated columns, ID and phone columns formatted as text, and a sheet explaining each column."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # openpyxl: slow to import, only where a workbook is written
+
+    # openpyxl: slow to import, only where a workbook is written
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl: slow to import, only where a workbook is written
+
+    # openpyxl: slow to import, only where a workbook is written
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()

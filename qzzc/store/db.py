@@ -26,8 +26,9 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, Prog
 from sqlmodel import Session, SQLModel, select
 
 from qzzc.errors import NotInitialised, StoreError, StoreTooNew
+from qzzc.files import os_reason
 from qzzc.store import migrations
-from qzzc.store.models import Meta
+from qzzc.store.models import AuditEntry, Meta
 
 DEFAULT_PATH = "qzzc.db"
 CACHE_KIB = 64 * 1024
@@ -258,8 +259,6 @@ class Store:
         try:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as error:  # a read-only folder or disk, a full disk
-            from qzzc.files import os_reason
-
             raise StoreError(
                 f"无法在 {path.parent} 中创建数据库文件 {path.name}：{os_reason(error)}"
             ) from None
@@ -276,7 +275,6 @@ class Store:
             row = session.get(Meta, "schema_version")
             if row is not None and row.value.isdigit():
                 return int(row.value)
-        from qzzc.store.models import AuditEntry
 
         if inspect(session.connection()).has_table(AuditEntry.__tablename__) and session.scalar(
             select(AuditEntry.seq).limit(1)

@@ -10,6 +10,7 @@ its name ends with. The builders of the notices' contexts are here, the papers' 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,11 @@ from qzzc.core.tally import result_text
 from qzzc.core.workdays import Calendar
 from qzzc.errors import QzzcError, UsageError
 from qzzc.files import Staged
+from qzzc.notices.docx import document
 from qzzc.notices.kinds import KINDS, Kind
+from qzzc.notices.render import render_text
 from qzzc.services.base import Context, job, read_calendar, read_input
+from qzzc.sheets.writer import workbook
 from qzzc.store import queries
 from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
 
@@ -249,18 +253,11 @@ def _render(kind: Kind, suffix: str, context: Any, template: Path | None, read: 
     """The file's bytes: .json the export (the draw record's: internal, full ID numbers), .xlsx the
     kind's table, .docx its layout or the office's Word template, .html and .md its templates."""
     if suffix == ".json":
-        import json
-
         return (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if suffix == ".xlsx":
-        from qzzc.sheets.writer import workbook
-
         return workbook(kind.named("table")(context))  # type: ignore[misc]
     if suffix == ".docx":
-        from qzzc.notices.docx import document
-
         return document(kind.named("layout"), context, template)  # type: ignore[arg-type]
-    from qzzc.notices.render import render_text
 
     return render_text(kind.name, suffix, context, template, read).encode("utf-8")
 
