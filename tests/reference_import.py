@@ -16,7 +16,7 @@ from qzzc.core.forms import ID_COLUMN, Column
 from qzzc.core.ids import IdNumber, age_problem
 from qzzc.core.plan import Committee, specialty_owners, term_key
 from qzzc.core.privacy import mask_id
-from qzzc.core.rules import EligibilityRules, place_specialty
+from qzzc.core.rules import YearRules, place_specialty
 from qzzc.errors import MAX_LISTED_ERRORS, CellError
 from qzzc.services.applicants import DERIVED, FIELDS
 from qzzc.sheets.reader import (
@@ -159,7 +159,7 @@ def _check_rows(
     headers: dict[str, str],
     committee: Committee,
     others: list[Committee],
-    rules: EligibilityRules,
+    rules: YearRules,
     year: int,
 ) -> list[CellError]:
     """Row checks beyond single cells: the committee's specialties (``place_specialty``) and titles,

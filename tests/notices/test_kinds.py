@@ -24,6 +24,8 @@ from qzzc.resources import templates_dir
 from qzzc.services.audit import count_entries
 from qzzc.services.notices import render_notice
 
+STEP = "qzzc.services.procedure:after_notice"
+
 OFFICE_ETC = {"office", "meeting_date", "meeting_date_text", "meeting_id"}
 TEMPLATE_KEYS = {
     "announcement": {
@@ -95,7 +97,10 @@ def test_declaration_names_what_each_format_needs(kind):
     for suffix in (".html", ".md"):
         template = templates_dir() / f"{kind}{suffix}.j2"
         assert template.is_file() == (suffix in declared.formats), template
-    assert (declared.check, declared.after) == (None, None)  # none of today's kinds has a hook
+    # The publicities and the filing form are steps of the year's procedure (SPEC §11).
+    steps = ("pre-review", "result", "filing-form")
+    assert (declared.check, declared.after) == (None, STEP if kind in steps else None)
+    assert ({"on", "draft"} <= {option.name for option in declared.options}) == (kind in steps)
     assert {option.name for option in declared.options} <= set(OPTIONS)
 
 

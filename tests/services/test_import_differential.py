@@ -14,11 +14,10 @@ from helpers import FORM_HEADERS, make_id, write_csv
 from sqlalchemy import select
 
 from qzzc.core.forms import APPLICANT_FORM
-from qzzc.core.rules import thresholds_from
 from qzzc.errors import first_errors
-from qzzc.services import plan as plan_service
 from qzzc.services.applicants import FIELD_ORDER, import_applicants
 from qzzc.sheets import reader
+from qzzc.store import queries
 from qzzc.store.models import Applicant
 
 # Per header: values a clerk types right (in several spellings), then wrong ones.
@@ -154,9 +153,9 @@ def _reference(ctx, grid, committee_seq: int, source: str):
     """The old import's errors (first 1,000, total) and records, as it computed them."""
     with ctx.store.reading() as session:
         year = ctx.store.current_year(session)
-        committee = plan_service.committee(session, year, committee_seq)
-        others = plan_service.committees(session, year)
-        rules = thresholds_from(plan_service.ruleset(session, year).data)
+        committee = queries.committee(session, year, committee_seq)
+        others = queries.committees(session, year)
+        rules = queries.ruleset(session, year)
     parsed = reference.parse_grid(grid, APPLICANT_FORM)
     checked = reference._check_rows(parsed.rows, parsed.sheet, parsed.headers, committee, others, rules, year)
     errors, total = first_errors(
