@@ -33,7 +33,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -148,24 +148,11 @@ def draw_experts(
     digest and exclusions as a draw made now would have them (as after a redraw, if the meeting
     was drawn before), so that the digest can be made public before the seed is chosen.
     """
-    if seed is not None and not seed.strip():
-        raise UsageError("--seed 不能为空。")
-    if redraw and not (reason and reason.strip()):
-        raise UsageError("重新抽取须用 --reason 说明理由，理由将记录在案。")
-    if reason and not redraw:
-        raise UsageError("--reason 只与 --redraw 一起使用。")
-    if alternates < 0:
-        raise UsageError("--alternates 不能为负数。")
-    quotas = tuple(quotas)
-    core.check_quotas(quotas, size)
-    seed_given = seed is not None
+    quotas, seed_given, inputs, conflict_rows = _draw_inputs(
+        seed, redraw, reason, alternates, quotas, size, conflicts
+    )
     seed = seed if seed is not None else secrets.token_hex(32)
-    inputs: dict[str, bytes] = {}
-    conflict_rows: list[ConflictRow] = []
-    if conflicts is not None:
-        data = read_input(conflicts)
-        inputs[conflicts.name] = data
-        conflict_rows = read_conflicts(data, conflicts.name)
+    on = on if on is not None else today()
     options = {
         "committee": committee,
         "date": date.isoformat(),
@@ -176,9 +163,8 @@ def draw_experts(
         "conflicts": conflicts.name if conflicts else None,
         "redraw": redraw,
         "reason": reason,
+        "on": on.isoformat(),
     }
-    on = on if on is not None else today()
-    options["on"] = on.isoformat()
     with job(ctx, "draw-experts", options, inputs, writes=DRAW_WRITES) as current:
         session = current.session
         _lock_seats(session)
@@ -196,138 +182,199 @@ def draw_experts(
         band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
         min_size = _min_size(session, year, band)
         core.check_size(size, min_size)
-
-        previous = session.execute(
-            select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
-        ).scalar_one_or_none()
-        if previous is not None and not redraw and not preview:
-            raise QzzcError(
-                f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）已抽取过专家。"
-                "每次会议只抽取一次；确需重新抽取，请加 --redraw --reason 理由（两次抽取都将记录在案）。"
-            )
-        if previous is None and redraw and not preview:
-            raise QzzcError(
-                f"第 {committee} 号评委会 {date.isoformat()} 的会议尚未抽取过专家，无需 --redraw。"
-            )
-        if previous is not None:
-            if session.execute(select(Tally.id).where(Tally.meeting_id == meeting.id)).first():
-                raise QzzcError(f"会议 {meeting.id} 已经计票，不能再重新抽取专家。")
-            session.execute(Draw.__table__.update().where(Draw.meeting_id == meeting.id).values(active=False))
-            session.execute(delete(Seat).where(Seat.draw_id == previous.id))
-
-        review_ids = {applicant[1] for applicant in under_review}
-        pool = _pool(session, committee)
-        conflict_map = _conflicts(session, year, committee, conflict_rows, review_ids, conflicts)
-        screening = core.screen(
-            pool,
-            review_units=_review_units(under_review),
-            applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
-            .scalars()
-            .all(),
-            seated_ids=session.execute(select(Seat.expert_id_number).where(Seat.date == date))
-            .scalars()
-            .all(),
-            conflicts=conflict_map,
-            normalise_unit=normalise_unit,
-        )
-        if len(screening.candidates) < size + alternates:
-            raise core.DrawRefused(
-                f"候选专家不足：需要 {size} 名成员和 {alternates} 名候补，共 {size + alternates} 人；"
-                f"第 {committee} 号评委会专家库 {len(pool)} 人，其中暂停 {screening.suspended} 人，"
-                f"排除 {sum(screening.excluded_counts.values())} 人"
-                f"（{core.describe_exclusions(screening.excluded_counts)}），"
-                f"候选专家只有 {len(screening.candidates)} 人。"
-            )
-        digest = core.candidate_digest(c.id_number for c in screening.candidates)
+        previous = _previous_draw(session, meeting, redraw, preview)
+        screening = _screen(session, year, meeting, under_review, conflict_rows, conflicts, size, alternates)
+        outcome = _outcome(meeting, plan.name, screening, len(under_review), band, min_size, quotas)
         if preview:
             current.discard()  # rolls back the seats a redraw would have freed
-            return DrawOutcome(
-                meeting=meeting.id if meeting is not None else None,
-                committee=committee,
-                committee_name=plan.name,
-                date=date,
-                number=0,
-                seed="",
-                seed_given=False,
-                candidate_digest=digest,
-                algorithm=core.ALGORITHM,
-                candidates=len(screening.candidates),
-                under_review=len(under_review),
-                band=band,
-                min_size=min_size,
-                members=(),
-                alternates=(),
-                excluded=screening.excluded_counts,
-                suspended=screening.suspended,
-                quotas=quotas,
-            )
+            return outcome
         result = core.draw(seed, screening.candidates, size, alternates, quotas)
-
-        number = previous.number + 1 if previous is not None else 1
         record = Draw(
             meeting_id=meeting.id,
-            number=number,
+            number=previous.number + 1 if previous is not None else 1,
             active=True,
             algorithm=core.ALGORITHM,
             seed=seed,
-            candidate_digest=digest,
+            candidate_digest=outcome.candidate_digest,
             size=size,
             alternates_count=alternates,
             quotas=[list(quota) for quota in quotas],
-            candidates=[c.as_dict() for c in screening.candidates],
-            exclusions={reason: list(items) for reason, items in screening.excluded.items()},
-            members=[drawn.as_dict() for drawn in result.members],
-            alternates=[drawn.as_dict() for drawn in result.alternates],
             reason=reason,
             operator=ctx.operator,
             created_at=current.at,
             taken_on=on,
         )
-        session.add(record)
-        session.flush()
-        for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
-            for drawn in drawn_list:
-                session.add(Seat(draw_id=record.id, date=date, expert_id_number=drawn.id_number, role=role))
-        try:
-            session.flush()
-            _record_under_review(session, record.id, meeting)
-        except IntegrityError:
-            raise QzzcError(
-                "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
-            ) from None
+        _record_draw(session, record, meeting, screening, result)
+        number = record.number
         current.summary = {
             "meeting": meeting.id,
             "draw": number,
             "algorithm": core.ALGORITHM,
             "seed": seed,
-            "candidate_digest": digest,
+            "candidate_digest": outcome.candidate_digest,
             "candidates": len(screening.candidates),
             "excluded": screening.excluded_counts,
             "result_digest": result_digest(
                 [d.id_number for d in result.members], [d.id_number for d in result.alternates]
             ),
         }
-        return DrawOutcome(
-            meeting=meeting.id,
-            committee=committee,
-            committee_name=plan.name,
-            date=date,
+        return replace(
+            outcome,
             number=number,
             seed=seed,
             seed_given=seed_given,
-            candidate_digest=digest,
-            algorithm=core.ALGORITHM,
-            candidates=len(screening.candidates),
-            under_review=len(under_review),
-            band=band,
-            min_size=min_size,
             members=result.members,
             alternates=result.alternates,
-            excluded=screening.excluded_counts,
-            suspended=screening.suspended,
-            quotas=quotas,
             reason=reason,
         )
+
+
+def _outcome(
+    meeting: Meeting,
+    name: str,
+    screening: core.Screening,
+    under_review: int,
+    band: str | None,
+    min_size: int | None,
+    quotas: tuple[tuple[str, int], ...],
+) -> DrawOutcome:
+    """The outcome as a preview gives it: the candidates, their digest and the exclusions."""
+    return DrawOutcome(
+        meeting=meeting.id,
+        committee=meeting.committee_seq,
+        committee_name=name,
+        date=meeting.date,
+        number=0,
+        seed="",
+        seed_given=False,
+        candidate_digest=core.candidate_digest(c.id_number for c in screening.candidates),
+        algorithm=core.ALGORITHM,
+        candidates=len(screening.candidates),
+        under_review=under_review,
+        band=band,
+        min_size=min_size,
+        members=(),
+        alternates=(),
+        excluded=screening.excluded_counts,
+        suspended=screening.suspended,
+        quotas=quotas,
+    )
+
+
+def _draw_inputs(
+    seed: str | None,
+    redraw: bool,
+    reason: str | None,
+    alternates: int,
+    quotas: Sequence[tuple[str, int]],
+    size: int,
+    conflicts: Path | None,
+) -> tuple[tuple[tuple[str, int], ...], bool, dict[str, bytes], list[ConflictRow]]:
+    """The draw's options checked, and the conflicts file read: (quotas, whether the seed was
+    given, the input files by name, the conflicts). Raises ``UsageError`` for options that do not
+    fit together, ``DrawRefused`` for quotas the size cannot hold."""
+    if seed is not None and not seed.strip():
+        raise UsageError("--seed 不能为空。")
+    if redraw and not (reason and reason.strip()):
+        raise UsageError("重新抽取须用 --reason 说明理由，理由将记录在案。")
+    if reason and not redraw:
+        raise UsageError("--reason 只与 --redraw 一起使用。")
+    if alternates < 0:
+        raise UsageError("--alternates 不能为负数。")
+    quotas = tuple(quotas)
+    core.check_quotas(quotas, size)
+    inputs: dict[str, bytes] = {}
+    conflict_rows: list[ConflictRow] = []
+    if conflicts is not None:
+        data = read_input(conflicts)
+        inputs[conflicts.name] = data
+        conflict_rows = read_conflicts(data, conflicts.name)
+    return quotas, seed is not None, inputs, conflict_rows
+
+
+def _previous_draw(session: Session, meeting: Meeting, redraw: bool, preview: bool) -> Draw | None:
+    """The meeting's last draw, set aside (made inactive, its seats freed) for the draw made now;
+    a preview sets it aside too, inside its job that is rolled back. Raises ``QzzcError`` for a
+    second draw without ``redraw``, a redraw of a meeting never drawn, a meeting already counted."""
+    previous = session.execute(
+        select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number.desc()).limit(1)
+    ).scalar_one_or_none()
+    where = f"第 {meeting.committee_seq} 号评委会 {meeting.date.isoformat()} 的会议"
+    if previous is not None and not redraw and not preview:
+        raise QzzcError(
+            f"{where}（会议编号 {meeting.id}）已抽取过专家。"
+            "每次会议只抽取一次；确需重新抽取，请加 --redraw --reason 理由（两次抽取都将记录在案）。"
+        )
+    if previous is None and redraw and not preview:
+        raise QzzcError(f"{where}尚未抽取过专家，无需 --redraw。")
+    if previous is not None:
+        if session.execute(select(Tally.id).where(Tally.meeting_id == meeting.id)).first():
+            raise QzzcError(f"会议 {meeting.id} 已经计票，不能再重新抽取专家。")
+        session.execute(Draw.__table__.update().where(Draw.meeting_id == meeting.id).values(active=False))
+        session.execute(delete(Seat).where(Seat.draw_id == previous.id))
+    return previous
+
+
+def _screen(
+    session: Session,
+    year: int,
+    meeting: Meeting,
+    under_review: list[UnderReview],
+    conflict_rows: list[ConflictRow],
+    conflicts: Path | None,
+    size: int,
+    alternates: int,
+) -> core.Screening:
+    """The committee's pool screened for the meeting (SPEC §6: suspended, applicants, recusals,
+    seated that day, conflicts). Raises ``DrawRefused`` when fewer candidates remain than seats."""
+    committee, date = meeting.committee_seq, meeting.date
+    pool = _pool(session, committee)
+    review_ids = {applicant[1] for applicant in under_review}
+    screening = core.screen(
+        pool,
+        review_units=_review_units(under_review),
+        applicant_ids=session.execute(select(Applicant.id_number).where(Applicant.year == year))
+        .scalars()
+        .all(),
+        seated_ids=session.execute(select(Seat.expert_id_number).where(Seat.date == date)).scalars().all(),
+        conflicts=_conflicts(session, year, committee, conflict_rows, review_ids, conflicts),
+        normalise_unit=normalise_unit,
+    )
+    if len(screening.candidates) < size + alternates:
+        raise core.DrawRefused(
+            f"候选专家不足：需要 {size} 名成员和 {alternates} 名候补，共 {size + alternates} 人；"
+            f"第 {committee} 号评委会专家库 {len(pool)} 人，其中暂停 {screening.suspended} 人，"
+            f"排除 {sum(screening.excluded_counts.values())} 人"
+            f"（{core.describe_exclusions(screening.excluded_counts)}），"
+            f"候选专家只有 {len(screening.candidates)} 人。"
+        )
+    return screening
+
+
+def _record_draw(
+    session: Session, record: Draw, meeting: Meeting, screening: core.Screening, result: Any
+) -> None:
+    """Stores the draw with its candidates, exclusions and result, its seats and the applicants it
+    reviews. Raises ``QzzcError`` when another office seated one of the experts that day at the
+    same time."""
+    record.candidates = [c.as_dict() for c in screening.candidates]
+    record.exclusions = {reason: list(items) for reason, items in screening.excluded.items()}
+    record.members = [drawn.as_dict() for drawn in result.members]
+    record.alternates = [drawn.as_dict() for drawn in result.alternates]
+    session.add(record)
+    session.flush()
+    for role, drawn_list in (("member", result.members), ("alternate", result.alternates)):
+        for drawn in drawn_list:
+            session.add(
+                Seat(draw_id=record.id, date=meeting.date, expert_id_number=drawn.id_number, role=role)
+            )
+    try:
+        session.flush()
+        _record_under_review(session, record.id, meeting)
+    except IntegrityError:
+        raise QzzcError(
+            "另一处同时为同一天抽取了专家，部分专家已被占用。本次抽取未记录，请重新运行本命令。"
+        ) from None
 
 
 def result_digest(members: Sequence[str], alternates: Sequence[str]) -> str:

@@ -188,21 +188,7 @@ def record_tally(
             raise QzzcError(
                 f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
             )
-        names = {applicant.id_number: applicant.name for applicant in applicants}
-        matched = match_rows(first.rows, names, attending, first.sheet, review.left_out)
-        lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names, first.unlisted)
-        if second is not None and confirm is not None:
-            matched_second = match_rows(second.rows, names, attending, second.sheet, review.left_out)
-            lines += describe_refusal(
-                f"复核文件 {confirm.name} ", matched_second, second.errors, names, second.unlisted
-            )
-            if not lines:
-                diff = differences(matched.counts, matched_second.counts, names)
-                if diff:
-                    lines = [f"两次录入不一致，共 {len(diff)} 人：", *(f"  {line}" for line in diff)]
-                    lines.append("请核对原始选票统计表后重新录入。")
-        if lines:
-            raise QzzcError("\n".join([*lines, "未记录任何计票结果。"]))
+        matched = _matched(first, second, counts, confirm, applicants, attending, review.left_out)
         version = 1
         if previous is not None:
             previous.active = False
@@ -223,28 +209,7 @@ def record_tally(
         )
         session.add(tally)
         session.flush()
-        outcomes = []
-        for applicant in applicants:
-            outcome = Outcome(
-                applicant.id_number,
-                applicant.name,
-                matched.counts[applicant.id_number],
-                attending,
-                committee.mode_of(applicant.title),
-            )
-            outcomes.append(outcome)
-            session.add(
-                TallyResult(
-                    tally_id=tally.id,
-                    applicant_id=applicant.id,
-                    yes=outcome.counts.yes,
-                    no=outcome.counts.no,
-                    abstain=outcome.counts.abstain,
-                    needed=outcome.needed,
-                    passed=outcome.passed,
-                    mode=outcome.mode or "评审",
-                )
-            )
+        outcomes = _record_results(session, tally, applicants, matched.counts, attending, committee)
         current.summary = {
             "meeting": meeting.id,
             "tally": tally.id,
@@ -278,6 +243,69 @@ def record_tally(
             left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _matched(
+    first: CountsFile,
+    second: CountsFile | None,
+    counts: Path,
+    confirm: Path | None,
+    applicants: Sequence[Applicant],
+    attending: int,
+    left_out: dict[str, str],
+) -> Any:
+    """The counts file's rows matched to the applicants under review, checked against the second
+    entry (``--confirm``) when there is one. Raises ``QzzcError`` listing every problem of both."""
+    names = {applicant.id_number: applicant.name for applicant in applicants}
+    matched = match_rows(first.rows, names, attending, first.sheet, left_out)
+    lines = describe_refusal(f"计票文件 {counts.name} ", matched, first.errors, names, first.unlisted)
+    if second is not None and confirm is not None:
+        matched_second = match_rows(second.rows, names, attending, second.sheet, left_out)
+        lines += describe_refusal(
+            f"复核文件 {confirm.name} ", matched_second, second.errors, names, second.unlisted
+        )
+        if not lines:
+            diff = differences(matched.counts, matched_second.counts, names)
+            if diff:
+                lines = [f"两次录入不一致，共 {len(diff)} 人：", *(f"  {line}" for line in diff)]
+                lines.append("请核对原始选票统计表后重新录入。")
+    if lines:
+        raise QzzcError("\n".join([*lines, "未记录任何计票结果。"]))
+    return matched
+
+
+def _record_results(
+    session: Session,
+    tally: Tally,
+    applicants: Sequence[Applicant],
+    counts: dict[str, Counts],
+    attending: int,
+    committee: Any,
+) -> list[Outcome]:
+    """Each applicant's outcome (the two-thirds rule, ``qzzc.core.tally``), stored as the tally's results."""
+    outcomes = []
+    for applicant in applicants:
+        outcome = Outcome(
+            applicant.id_number,
+            applicant.name,
+            counts[applicant.id_number],
+            attending,
+            committee.mode_of(applicant.title),
+        )
+        outcomes.append(outcome)
+        session.add(
+            TallyResult(
+                tally_id=tally.id,
+                applicant_id=applicant.id,
+                yes=outcome.counts.yes,
+                no=outcome.counts.no,
+                abstain=outcome.counts.abstain,
+                needed=outcome.needed,
+                passed=outcome.passed,
+                mode=outcome.mode or "评审",
+            )
+        )
+    return outcomes
 
 
 # -- the minutes (评审会议记录) ---------------------------------------------------------------------
