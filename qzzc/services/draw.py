@@ -668,10 +668,7 @@ def replace_member(
     with job(ctx, "meeting replace", options, writes=["replacements", "seats", "draws"]) as current:
         session = current.session
         _lock_seats(session)
-        queries.meeting(session, meeting_id)
-        record = session.execute(
-            select(Draw).where(Draw.meeting_id == meeting_id, Draw.active.is_(True))
-        ).scalar_one_or_none()
+        record = queries.active_draw(session, queries.meeting(session, meeting_id))
         if record is None:
             raise QzzcError(f"会议 {meeting_id} 尚未抽取专家。")
         replacements = replacements_of(session, record)

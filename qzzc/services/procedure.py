@@ -135,10 +135,29 @@ def _publish_pre_review(
     same = _same(session, year, committee, "pre_review", None, period)
     if same is not None:
         return same
+    record = _publicity(session, year, committee, "pre_review", None, period, on, operator, at)
+    for applicant in applicants:
+        session.add(PublicityApplicant(publicity_id=record.id, applicant_id=applicant.id))
+    return record
+
+
+def _publicity(
+    session: Session,
+    year: int,
+    committee: int,
+    stage: str,
+    meeting: int | None,
+    period: Any,
+    on: dt.date,
+    operator: str,
+    at: str,
+) -> Publicity:
+    """Records a publicity period published on ``on``."""
     record = Publicity(
         year=year,
         committee_seq=committee,
-        stage="pre_review",
+        stage=stage,
+        meeting_id=meeting,
         start=period.first,
         end=period.last,
         working_days=period.days,
@@ -148,8 +167,6 @@ def _publish_pre_review(
     )
     session.add(record)
     session.flush()
-    for applicant in applicants:
-        session.add(PublicityApplicant(publicity_id=record.id, applicant_id=applicant.id))
     return record
 
 
@@ -161,20 +178,9 @@ def _publish_result(
     same = _same(session, meeting.year, meeting.committee_seq, "result", meeting.id, period)
     if same is not None:
         return same
-    record = Publicity(
-        year=meeting.year,
-        committee_seq=meeting.committee_seq,
-        stage="result",
-        meeting_id=meeting.id,
-        start=period.first,
-        end=period.last,
-        working_days=period.days,
-        published_on=on,
-        operator=operator,
-        created_at=at,
+    record = _publicity(
+        session, meeting.year, meeting.committee_seq, "result", meeting.id, period, on, operator, at
     )
-    session.add(record)
-    session.flush()
     passed = session.execute(
         select(TallyResult.applicant_id)
         .join(Tally, Tally.id == TallyResult.tally_id)

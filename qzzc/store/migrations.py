@@ -18,13 +18,14 @@ of ``MIGRATIONS`` (``add_columns`` or ``create_tables``). Nothing else.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, Table, inspect, select
 from sqlalchemy.schema import CreateColumn
+
+from qzzc.core.procedure import beijing_day
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,6 @@ def _procedure(connection: Connection, metadata: MetaData) -> None:
         connection, metadata
     )
     add_columns(("draws", "taken_on"), ("tallies", "taken_on"))(connection, metadata)
-    beijing = dt.timezone(dt.timedelta(hours=8))
-
-    def day_of(at: str) -> dt.date | None:
-        try:
-            moment = dt.datetime.fromisoformat(at)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
-        return moment.astimezone(beijing).date()
-
     t = metadata.tables
     for name in ("draws", "tallies"):
         table = t[name]
@@ -99,7 +89,7 @@ def _procedure(connection: Connection, metadata: MetaData) -> None:
             select(table.c.id, table.c.created_at).where(table.c.taken_on.is_(None))
         ).all():
             connection.execute(
-                table.update().where(table.c.id == row.id).values(taken_on=day_of(row.created_at))
+                table.update().where(table.c.id == row.id).values(taken_on=beijing_day(row.created_at))
             )
     draws, steps, filed = t["draws"], t["steps"], t["filed_applicants"]
     has_steps = {row[0] for row in connection.execute(select(steps.c.meeting_id)).all()}
@@ -114,7 +104,7 @@ def _procedure(connection: Connection, metadata: MetaData) -> None:
             active[row.meeting_id] = row.id
     applicants = t["draw_applicants"]
     for meeting_id, (_, created_at) in sorted(first.items()):
-        day = day_of(created_at)
+        day = beijing_day(created_at)
         if meeting_id in has_steps or day is None:
             continue
         for step in ("filing", "confirmation"):

@@ -234,14 +234,19 @@ def upheld_at_pre_review_by_person(
     return {(seq, id_number): objection_facts(record) for seq, id_number, record in session.execute(query)}
 
 
-def revoked_results(session: Session, meeting_id: int) -> dict[int, ObjectionFacts]:
-    """By applicant id, the objection that revokes (撤销) the applicant's result at the meeting:
-    one upheld at the meeting's 结果公示, or at a 评前公示 of an applicant the meeting voted on."""
-    voted = (
+def _voted_at(meeting_id: int):
+    """A select of the applicants the meeting's tally in force voted on."""
+    return (
         select(TallyResult.applicant_id)
         .join(Tally, Tally.id == TallyResult.tally_id)
         .where(Tally.meeting_id == meeting_id, Tally.active.is_(True))  # type: ignore[attr-defined]
     )
+
+
+def revoked_results(session: Session, meeting_id: int) -> dict[int, ObjectionFacts]:
+    """By applicant id, the objection that revokes (撤销) the applicant's result at the meeting:
+    one upheld at the meeting's 结果公示, or at a 评前公示 of an applicant the meeting voted on."""
+    voted = _voted_at(meeting_id)
     query = (
         select(Objection)
         .join(Publicity, Publicity.id == Objection.publicity_id)
@@ -288,11 +293,7 @@ def meeting_objections(session: Session, meeting_id: int) -> list[ObjectionFacts
     """The objections concerning a meeting, in order of number: those received during its
     结果公示, and those received during a 评前公示 about an applicant it was filed for or voted on."""
     filed = select(FiledApplicant.applicant_id).where(FiledApplicant.meeting_id == meeting_id)
-    voted = (
-        select(TallyResult.applicant_id)
-        .join(Tally, Tally.id == TallyResult.tally_id)
-        .where(Tally.meeting_id == meeting_id, Tally.active.is_(True))  # type: ignore[attr-defined]
-    )
+    voted = _voted_at(meeting_id)
     query = (
         select(Objection)
         .join(Publicity, Publicity.id == Objection.publicity_id)

@@ -408,7 +408,7 @@ def _filing_form(
     session: Session, office: Office, meeting: Meeting, period: Period | None, place: str | None
 ) -> FilingFormContext:
     tally, rows = _tally(session, meeting)
-    draw = session.exec(select(Draw).where(Draw.meeting_id == meeting.id, Draw.active.is_(True))).first()
+    draw = queries.active_draw(session, meeting)
     members = seated_members(draw, queries.replacements_of(session, draw)) if draw is not None else []
     names = {member["id_number"]: member["name"] for member in members}
     absent_ids = list(tally.absent or [])
