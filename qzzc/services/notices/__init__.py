@@ -45,7 +45,7 @@ from qzzc.notices.render import render_text
 from qzzc.services.base import Context, job, read_calendar, read_input
 from qzzc.sheets.writer import workbook
 from qzzc.store import queries
-from qzzc.store.models import Applicant, Draw, Meeting, Tally, TallyResult
+from qzzc.store.models import Applicant, Meeting, Tally, TallyResult
 
 
 @dataclass(frozen=True)
