@@ -163,9 +163,7 @@ def record_tally(
     with job(ctx, "tally", options, files, writes=["tallies", "tally_results"]) as current:
         session = current.session
         meeting = find_meeting(session, meeting_id, lock=True)
-        previous = session.exec(
-            select(Tally).where(Tally.meeting_id == meeting.id, Tally.active == True)  # noqa: E712
-        ).first()
+        previous = queries.active_tally(session, meeting)
         if previous is not None and not amend:
             raise QzzcError(
                 f"第 {meeting.id} 号会议的计票已于 {previous.created_at} 记录，计票结果一经记录不得重复录入。"

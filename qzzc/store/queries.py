@@ -158,6 +158,11 @@ def active_draw(session: Session, meeting: Meeting) -> Draw | None:
     ).first()
 
 
+def active_tally(session: Session, meeting: Meeting) -> Tally | None:
+    """The meeting's tally in force (an amendment keeps the old one, inactive)."""
+    return session.exec(select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))).first()  # type: ignore[attr-defined]
+
+
 def draws_of(session: Session, meeting: Meeting) -> list[Draw]:
     return list(session.exec(select(Draw).where(Draw.meeting_id == meeting.id).order_by(Draw.number)))
 

@@ -368,7 +368,7 @@ def _eligible(session: Session, year: int, committee_seq: int) -> tuple[ListedAp
 
 
 def _tally(session: Session, meeting: Meeting) -> tuple[Tally, list[tuple[TallyResult, Applicant]]]:
-    tally = session.exec(select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))).first()
+    tally = queries.active_tally(session, meeting)
     if tally is None:
         raise QzzcError(f"第 {meeting.id} 号会议尚未计票，不能生成评审结果。请先运行 qzzc tally")
     rows = session.exec(

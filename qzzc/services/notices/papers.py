@@ -20,7 +20,8 @@ from qzzc.core.notices import Office
 from qzzc.core.privacy import mask_id
 from qzzc.errors import QzzcError
 from qzzc.services.notices import Request
-from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, Tally, TallyResult
+from qzzc.store import queries
+from qzzc.store.models import Applicant, AuditEntry, Draw, DrawApplicant, Meeting, TallyResult
 from qzzc.store.queries import replacements_of
 
 
@@ -69,9 +70,7 @@ def _under_review(session: Session, meeting: Meeting, record: Draw) -> list[Appl
 
     rows = linked(DrawApplicant, DrawApplicant.draw_id == record.id)
     if not rows:
-        tally = session.exec(
-            select(Tally).where(Tally.meeting_id == meeting.id, Tally.active.is_(True))  # type: ignore[attr-defined]
-        ).first()
+        tally = queries.active_tally(session, meeting)
         if tally is not None:
             rows = linked(TallyResult, TallyResult.tally_id == tally.id)
     return sorted(rows, key=lambda a: (a.unit, a.source_row, a.name))
