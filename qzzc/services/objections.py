@@ -119,7 +119,7 @@ def add_objection(
         "contact": mask_contact(reach),
         "content": scrub(text),
     }
-    with job(ctx, "objection add", options) as current:
+    with job(ctx, "objection add", options, writes=["objections"]) as current:
         session = current.session
         year = ctx.store.current_year(session)
         queries.committee(session, year, committee)  # UnknownCommittee
@@ -166,7 +166,7 @@ def resolve_objection(
     why = require_text(reason, "核查处理的理由", "--reason")
     _later_than(on, today, "处理日期")
     options = {"objection": number, "outcome": chosen, "reason": scrub(why), "on": on.isoformat()}
-    with job(ctx, "objection resolve", options) as current:
+    with job(ctx, "objection resolve", options, writes=["objections"]) as current:
         session = current.session
         query = select(Objection).where(Objection.id == number)
         if session.get_bind().dialect.name == "postgresql":

@@ -243,7 +243,7 @@ def file_meeting(
     says."""
     place = (place or "").strip() or None
     options = {"committee": committee, "date": date.isoformat(), "on": on.isoformat(), "place": place}
-    with job(ctx, "meeting file", options) as current:
+    with job(ctx, "meeting file", options, writes=["meetings", "filed_applicants", "steps"]) as current:
         session = current.session
         year = ctx.store.current_year(session)
         plan = queries.committee(session, year, committee)
@@ -323,7 +323,9 @@ def _bureau_step(
     ctx: Context, step: str, command: str, meeting_id: int, by: str, on: dt.date, check
 ) -> Taken:
     by = _by(by)
-    with job(ctx, command, {"meeting": meeting_id, "by": by, "on": on.isoformat()}) as current:
+    with job(
+        ctx, command, {"meeting": meeting_id, "by": by, "on": on.isoformat()}, writes=["steps"]
+    ) as current:
         session = current.session
         meeting = queries.meeting(session, meeting_id)
         check(queries.meeting_state(session, meeting), on)

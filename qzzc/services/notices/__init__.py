@@ -170,7 +170,8 @@ def render_notice(
         inputs[template.name] = read_input(template)
     staged: Staged | None = None
     try:
-        with job(ctx, f"notice {kind}", options, inputs) as current:
+        writes = ["publicities", "publicity_applicants", "steps"] if declared.after is not None else []
+        with job(ctx, f"notice {kind}", options, inputs, writes=writes) as current:
             session = current.session
             year = ctx.store.current_year(session)
             rules = queries.ruleset(session, year)
