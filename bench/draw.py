@@ -27,11 +27,12 @@ from sqlalchemy import insert
 
 from qzzc.core import draw as core
 from qzzc.core.rules import normalise_unit
+from qzzc.services import procedure
 from qzzc.services.base import Context, job
 from qzzc.services.draw import draw_experts, verify_meeting
 from qzzc.services.plan import init_store
 from qzzc.store.db import Store
-from qzzc.store.models import Applicant, Expert, VerdictRecord
+from qzzc.store.models import Applicant, Expert, Publicity, PublicityApplicant, VerdictRecord
 
 SPECIALTIES = ["建筑设计", "给排水", "暖通", "电气", "结构", "岩土", "风景园林（景观设计）", "工程造价"]
 QUOTAS = [("给排水", 2), ("电气", 2)]
@@ -137,8 +138,27 @@ def main() -> None:
                     for i, h in ids
                 ],
             )
+            # SPEC §11: every applicant on a pre-review publicity that ended before the filing.
+            publicity = Publicity(
+                year=2021, committee_seq=3, stage="pre_review", start=dt.date(2021, 9, 24),
+                end=dt.date(2021, 9, 30), working_days=5, published_on=dt.date(2021, 9, 23), created_at="",
+            )  # fmt: skip
+            session.add(publicity)
+            session.flush()
+            session.execute(
+                insert(PublicityApplicant),
+                [{"publicity_id": publicity.id, "applicant_id": i} for i, _ in session.execute(
+                    Applicant.__table__.select().with_only_columns(Applicant.id, Applicant.data_hash))],
+            )  # fmt: skip
+        for day in (15, 16, 17, 18):  # filed and confirmed, as SPEC §11 requires before a draw
+            filed = procedure.file_meeting(ctx, 3, dt.date(2021, 10, day), on=dt.date(2021, 10, 6))
+            procedure.confirm_meeting(
+                ctx, filed.meeting, by="衢州市人力资源和社会保障局", on=dt.date(2021, 10, 8)
+            )
         start = time.perf_counter()
-        outcome = draw_experts(ctx, 3, dt.date(2021, 10, 15), 15, 5, seed=seed, quotas=QUOTAS)
+        outcome = draw_experts(
+            ctx, 3, dt.date(2021, 10, 15), 15, 5, seed=seed, quotas=QUOTAS, on=dt.date(2021, 10, 11)
+        )
         service = time.perf_counter() - start
         start = time.perf_counter()
         problems = verify_meeting(ctx, outcome.meeting).problems
@@ -157,7 +177,7 @@ def main() -> None:
 def command(url: str, day: int, seed: str) -> tuple[float, float]:
     """Runs ``qzzc draw-experts`` as a user does; its wall-clock and CPU seconds."""
     argv = [sys.executable, "-m", "qzzc", "draw-experts", "--committee", "3", "--date", f"2021-10-{day}"]
-    argv += ["--size", "15", "--alternates", "5", "--seed", seed]
+    argv += ["--size", "15", "--alternates", "5", "--seed", seed, "--on", "2021-10-11"]
     for specialty, count in QUOTAS:
         argv += ["--quota", f"{specialty}={count}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
