@@ -103,36 +103,31 @@ def list_(
     if json_:
         emit_json(items)
         return
-    table = make_table(
-        f"异议（共 {len(items)} 件）",
-        (
-            "编号",
-            "评委会",
-            "公示",
-            "姓名",
-            "身份证号",
-            "收到日期",
-            "异议人",
-            "联系方式",
-            "内容",
-            "结论",
-            "理由",
-            "处理日期",
-        ),
-    )
+    # The short facts in a table that fits 80 columns; who objected, the content and the reason below it.
+    several = len({item["committee"] for item in items}) > 1  # else the title names the committee
+    headers = ("编号", *(("评委会",) if several else ()), "公示", "姓名", "身份证号", "收到日期", "结论",
+               "处理日期")  # fmt: skip
+    title = f"异议（共 {len(items)} 件）"
+    if items and not several:
+        title = f"第 {items[0]['committee']} 号评委会的异议（共 {len(items)} 件）"
+    table = make_table(title, headers, whole={"编号", "姓名", "身份证号", "收到日期", "处理日期"})
     for item in items:
         table.add_row(
             str(item["objection"]),
-            str(item["committee"]),
-            item["stage_name"],
+            *((str(item["committee"]),) if several else ()),
+            item["stage_name"].removesuffix("公示"),
             item["name"],
             item["id_number"],
             item["received"],
-            item["by"],
-            item["contact"],
-            item["content"],
             item["outcome_name"],
-            item["reason"] or "",
             item["resolved_on"] or "",
         )
-    out().print(table)
+    console = out()
+    console.print(table)
+    for item in items:
+        console.print(
+            f"第 {item['objection']} 件　异议人：{item['by']}（{item['contact']}）　内容：{item['content']}",
+            markup=False,
+        )
+        if item["reason"]:
+            console.print(f"　　　　　理由：{item['reason']}", markup=False)
