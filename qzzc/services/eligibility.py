@@ -188,24 +188,7 @@ def check_eligibility(
             scope.append(Applicant.committee_seq == committee)
         connection = session.connection()
         clock = time.perf_counter()
-        ids = select(Applicant.id).where(*scope)
-        checked = select(VerdictRecord.id).where(VerdictRecord.applicant_id.in_(ids)).limit(1)
-        if connection.execute(checked).first() is None:  # never checked: everyone, one select
-            rows, facts_list = _everyone(connection, scope)
-            kept = [False] * len(rows)
-            stale = rows
-        else:
-            rows = _raw(
-                connection,
-                select(*LISTED_COLUMNS, *STORED_COLUMNS)
-                .select_from(Applicant)
-                .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id, isouter=True)
-                .where(*scope)
-                .order_by(Applicant.committee_seq, Applicant.id_number),
-            )
-            kept = _kept(connection, rows, year, _rules_key(connection, year, inputs))
-            stale = [row for row, keep in zip(rows, kept, strict=True) if not keep]
-            facts_list = _facts(connection, stale, scope, everyone=len(stale) == len(rows))
+        rows, kept, stale, facts_list = _load(connection, scope, year, inputs)
         result = CheckResult(year=year, committee=committee)
         if not rows:
             current.discard()
@@ -229,14 +212,7 @@ def check_eligibility(
         result.timings["prepare"] = time.perf_counter() - clock
         _apply_objections(session, result)  # an objection upheld at the 评前公示 wins (SPEC §11)
         clock = time.perf_counter()
-        if len(stale) == len(rows):
-            connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
-        else:
-            replaced = [row[0] for row in stale if row[_V_HASH] is not None]
-            for start in range(0, len(replaced), CHUNK):
-                chunk = replaced[start : start + CHUNK]
-                connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(chunk)))
-        _insert(connection, records)
+        _write_verdicts(connection, scope, rows, stale, records)
         if not records:
             current.leave("verdicts")  # every verdict kept: the entry reuses their digest
         result.timings["write"] = time.perf_counter() - clock
@@ -256,6 +232,42 @@ def check_eligibility(
         if export is not None:
             current.stage(export, verdicts_workbook(result))  # put in place after the commit
     return result
+
+
+def _load(connection: Connection, scope: list[Any], year: int, inputs: dict[str, bytes]) -> tuple[Any, ...]:
+    """The applicants of ``scope`` with their stored verdicts (``rows``), whether each verdict is
+    kept (``kept``, ``_kept``), the rows to check again (``stale``) and their facts."""
+    ids = select(Applicant.id).where(*scope)
+    checked = select(VerdictRecord.id).where(VerdictRecord.applicant_id.in_(ids)).limit(1)
+    if connection.execute(checked).first() is None:  # never checked: everyone, one select
+        rows, facts_list = _everyone(connection, scope)
+        return rows, [False] * len(rows), rows, facts_list
+    rows = _raw(
+        connection,
+        select(*LISTED_COLUMNS, *STORED_COLUMNS)
+        .select_from(Applicant)
+        .join(VerdictRecord, VerdictRecord.applicant_id == Applicant.id, isouter=True)
+        .where(*scope)
+        .order_by(Applicant.committee_seq, Applicant.id_number),
+    )
+    kept = _kept(connection, rows, year, _rules_key(connection, year, inputs))
+    stale = [row for row, keep in zip(rows, kept, strict=True) if not keep]
+    return rows, kept, stale, _facts(connection, stale, scope, everyone=len(stale) == len(rows))
+
+
+def _write_verdicts(
+    connection: Connection, scope: list[Any], rows: list[Any], stale: list[Any], records: list[Any]
+) -> None:
+    """Replaces the verdicts made again (all of ``scope``'s when every one was) with ``records``."""
+    if len(stale) == len(rows):
+        ids = select(Applicant.id).where(*scope)
+        connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(ids)))
+    else:
+        replaced = [row[0] for row in stale if row[_V_HASH] is not None]
+        for start in range(0, len(replaced), CHUNK):
+            chunk = replaced[start : start + CHUNK]
+            connection.execute(delete(VerdictRecord).where(VerdictRecord.applicant_id.in_(chunk)))
+    _insert(connection, records)
 
 
 # What the lists show of each applicant, then their stored verdict (None without one): one row
