@@ -208,25 +208,7 @@ def record_tally(
         session.add(tally)
         session.flush()
         outcomes = _record_results(session, tally, applicants, matched.counts, attending, committee)
-        current.summary = {
-            "meeting": meeting.id,
-            "tally": tally.id,
-            "version": version,
-            "members": size,
-            "attending": attending,
-            "absent": len(missing),
-            "amend_reason": reason,
-            "results": [
-                {
-                    "applicant_id": applicant.id,
-                    "yes": outcome.counts.yes,
-                    "no": outcome.counts.no,
-                    "abstain": outcome.counts.abstain,
-                    "passed": outcome.passed,
-                }
-                for applicant, outcome in zip(applicants, outcomes, strict=True)
-            ],
-        }
+        current.summary = _summary(meeting, tally, applicants, outcomes, len(missing))
         return TallyRecorded(
             meeting=meeting.id or 0,
             committee=meeting.committee_seq,
@@ -241,6 +223,31 @@ def record_tally(
             left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _summary(
+    meeting: Any, tally: Tally, applicants: Sequence[Applicant], outcomes: Sequence[Outcome], absent: int
+) -> dict[str, Any]:
+    """The tally's audit entry: its counts by applicant id (no names or ID numbers)."""
+    return {
+        "meeting": meeting.id,
+        "tally": tally.id,
+        "version": tally.version,
+        "members": tally.members,
+        "attending": tally.attending,
+        "absent": absent,
+        "amend_reason": tally.amend_reason,
+        "results": [
+            {
+                "applicant_id": applicant.id,
+                "yes": outcome.counts.yes,
+                "no": outcome.counts.no,
+                "abstain": outcome.counts.abstain,
+                "passed": outcome.passed,
+            }
+            for applicant, outcome in zip(applicants, outcomes, strict=True)
+        ],
+    }
 
 
 def _matched(
