@@ -148,40 +148,23 @@ def draw_experts(
     digest and exclusions as a draw made now would have them (as after a redraw, if the meeting
     was drawn before), so that the digest can be made public before the seed is chosen.
     """
+    on = on if on is not None else today()
     quotas, seed_given, inputs, conflict_rows = _draw_inputs(
         seed, redraw, reason, alternates, quotas, size, conflicts
     )
     seed = seed if seed is not None else secrets.token_hex(32)
-    on = on if on is not None else today()
     options = {
-        "committee": committee,
-        "date": date.isoformat(),
-        "size": size,
-        "alternates": alternates,
-        "seed_given": seed_given,
-        "quotas": [list(quota) for quota in quotas],
-        "conflicts": conflicts.name if conflicts else None,
-        "redraw": redraw,
-        "reason": reason,
+        "committee": committee, "date": date.isoformat(), "size": size, "alternates": alternates,
+        "seed_given": seed_given, "quotas": [list(quota) for quota in quotas],
+        "conflicts": conflicts.name if conflicts else None, "redraw": redraw, "reason": reason,
         "on": on.isoformat(),
-    }
+    }  # fmt: skip
     with job(ctx, "draw-experts", options, inputs, writes=DRAW_WRITES) as current:
         session = current.session
         _lock_seats(session)
         year = ctx.store.current_year(session)
         plan = load_committee(session, year, committee)
-        meeting = queries.meeting_on(session, year, committee, date)
-        procedure.check_draw_filed(meeting, committee, date)
-        procedure.check_draw(queries.meeting_state(session, meeting), on)
-        under_review = _under_review(session, meeting)
-        if not under_review:
-            raise core.DrawRefused(
-                f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）备案的申报人"
-                "现已没有资格审查合格的，无需抽取专家。"
-            )
-        band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
-        min_size = _min_size(session, year, band)
-        core.check_size(size, min_size)
+        meeting, under_review, band, min_size = _meeting_to_draw(session, plan, year, date, on, size)
         previous = _previous_draw(session, meeting, redraw, preview)
         screening = _screen(session, year, meeting, under_review, conflict_rows, conflicts, size, alternates)
         outcome = _outcome(meeting, plan.name, screening, len(under_review), band, min_size, quotas)
@@ -259,6 +242,28 @@ def _outcome(
         suspended=screening.suspended,
         quotas=quotas,
     )
+
+
+def _meeting_to_draw(
+    session: Session, plan: Any, year: int, date: dt.date, on: dt.date, size: int
+) -> tuple[Meeting, list[UnderReview], str | None, int | None]:
+    """The meeting to draw for (filed and confirmed, SPEC §11), its applicants under review, the
+    band that sets its least size and that size. Raises ``StepRefused`` out of order, and
+    ``DrawRefused`` for no one to review or a size the rules do not allow."""
+    committee = plan.seq
+    meeting = queries.meeting_on(session, year, committee, date)
+    procedure.check_draw_filed(meeting, committee, date)
+    procedure.check_draw(queries.meeting_state(session, meeting), on)
+    under_review = _under_review(session, meeting)
+    if not under_review:
+        raise core.DrawRefused(
+            f"第 {committee} 号评委会 {date.isoformat()} 的会议（会议编号 {meeting.id}）备案的申报人"
+            "现已没有资格审查合格的，无需抽取专家。"
+        )
+    band = size_band(plan, list(dict.fromkeys(applicant.title for applicant in under_review)))
+    min_size = _min_size(session, year, band)
+    core.check_size(size, min_size)
+    return meeting, under_review, band, min_size
 
 
 def _draw_inputs(

@@ -139,27 +139,13 @@ def record_tally(
     active draw's ``size``; absent members are checked against its members after replacements.
     """
     reason = (reason or "").strip() or None
-    if amend and not reason:
-        raise UsageError("更正计票（--amend）须用 --reason 写明理由。")
-    if reason and not amend:
-        raise UsageError("--reason 只用于更正计票，须与 --amend 一起使用。")
-    files = {counts.name: read_input(counts)}
-    first = read_counts(files[counts.name], counts.name)
-    second = None
-    if confirm is not None:
-        confirm_bytes = read_input(confirm)
-        second = read_counts(confirm_bytes, confirm.name)
-        files[f"{confirm.name} (复核)" if confirm.name == counts.name else confirm.name] = confirm_bytes
     on = on if on is not None else today()
+    files, first, second = _counts_files(counts, confirm, amend, reason)
     options = {
-        "meeting": meeting_id,
-        "on": on.isoformat(),
-        "attending": attending,
-        "absent": [mask_id(value) for value in absent],
-        "confirm": confirm is not None,
-        "amend": amend,
+        "meeting": meeting_id, "on": on.isoformat(), "attending": attending,
+        "absent": [mask_id(value) for value in absent], "confirm": confirm is not None, "amend": amend,
         "reason": reason,
-    }
+    }  # fmt: skip
     with job(ctx, "tally", options, files, writes=["tallies", "tally_results"]) as current:
         session = current.session
         meeting = find_meeting(session, meeting_id, lock=True)
@@ -187,26 +173,10 @@ def record_tally(
                 f"第 {meeting.id} 号会议没有评审对象（抽取专家时资格审查合格、现仍合格的申报人），无可计票。"
             )
         matched = _matched(first, second, counts, confirm, applicants, attending, review.left_out)
-        version = 1
-        if previous is not None:
-            previous.active = False
-            session.add(previous)
-            session.flush()
-            version = previous.version + 1
-        tally = Tally(
-            meeting_id=meeting.id,
-            version=version,
-            active=True,
-            members=size,
-            attending=attending,
-            absent=[member["id_number"] for member in missing],
-            amend_reason=reason,
-            operator=ctx.operator,
-            created_at=current.at,
-            taken_on=on,
+        tally = _new_tally(
+            session, meeting, previous, size, attending, missing, reason, ctx.operator, current.at, on
         )
-        session.add(tally)
-        session.flush()
+        version = tally.version
         outcomes = _record_results(session, tally, applicants, matched.counts, attending, committee)
         current.summary = _summary(meeting, tally, applicants, outcomes, len(missing))
         return TallyRecorded(
@@ -223,6 +193,61 @@ def record_tally(
             left_out=[f"{mask_id(id_number)}：{why}" for id_number, why in sorted(review.left_out.items())],
         )
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _new_tally(
+    session: Session,
+    meeting: Any,
+    previous: Tally | None,
+    size: int,
+    attending: int,
+    missing: list[dict[str, Any]],
+    reason: str | None,
+    operator: str,
+    at: str,
+    on: dt.date,
+) -> Tally:
+    """Stores the tally, the next version of ``previous`` (kept, inactive) when it amends one."""
+    version = 1
+    if previous is not None:
+        previous.active = False
+        session.add(previous)
+        session.flush()
+        version = previous.version + 1
+    tally = Tally(
+        meeting_id=meeting.id,
+        version=version,
+        active=True,
+        members=size,
+        attending=attending,
+        absent=[member["id_number"] for member in missing],
+        amend_reason=reason,
+        operator=operator,
+        created_at=at,
+        taken_on=on,
+    )
+    session.add(tally)
+    session.flush()
+    return tally
+
+
+def _counts_files(
+    counts: Path, confirm: Path | None, amend: bool, reason: str | None
+) -> tuple[dict[str, bytes], CountsFile, CountsFile | None]:
+    """The counts file and the second clerk's, read and parsed (their bytes by name, for the entry).
+    Raises ``UsageError`` for ``--amend`` without a reason or a reason without ``--amend``."""
+    if amend and not reason:
+        raise UsageError("更正计票（--amend）须用 --reason 写明理由。")
+    if reason and not amend:
+        raise UsageError("--reason 只用于更正计票，须与 --amend 一起使用。")
+    files = {counts.name: read_input(counts)}
+    first = read_counts(files[counts.name], counts.name)
+    second = None
+    if confirm is not None:
+        confirm_bytes = read_input(confirm)
+        second = read_counts(confirm_bytes, confirm.name)
+        files[f"{confirm.name} (复核)" if confirm.name == counts.name else confirm.name] = confirm_bytes
+    return files, first, second
 
 
 def _summary(

@@ -175,40 +175,11 @@ def render_notice(
             session = current.session
             year = ctx.store.current_year(session)
             rules = queries.ruleset(session, year)
-            least = rules.publicity_days
-            if days is not None and days < least:
-                # 一(三)、一(五): 不少于5个工作日 — a period may be lengthened, never shortened (SPEC §8).
-                raise QzzcError(
-                    f"公示期不得少于 {least} 个工作日（{rules.source}：不少于{least}个工作日），"
-                    f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
-                )
-            days = days if days is not None else least
             request = Request(
-                declared,
-                session,
-                year,
-                rules,
-                committee,
-                meeting,
-                start,
-                days,
-                issued,
-                place,
-                days_off,
-                suffix,
-                on,
-                draft,
-                ctx.operator,
-                current.at,
-            )
-            check = declared.named("check")
-            if check is not None:
-                check(request)
-            build = declared.named("export" if suffix == ".json" else "build")
-            context = build(request)  # type: ignore[misc]
-            after = declared.named("after")
-            if after is not None:
-                context = after(request, context) or context
+                declared, session, year, rules, committee, meeting, start, _publicity_days(days, rules),
+                issued, place, days_off, suffix, on, draft, ctx.operator, current.at,
+            )  # fmt: skip
+            context = _context(declared, suffix, request)
             # every file an office template read (itself and what it includes), as rendered
             data = _render(declared, suffix, context, template, current.inputs)
             rows = _rows(context)
@@ -227,6 +198,32 @@ def render_notice(
         if staged is not None:
             staged.discard()
     return NoticeResult(kind, out, rows, period, draft)
+
+
+def _publicity_days(days: int | None, rules: YearRules) -> int:
+    """The working days of a publicity: ``--days``, which may lengthen the period and never
+    shorten it (一(三)、一(五): 不少于5个工作日, SPEC §8), else the year's rules."""
+    least = rules.publicity_days
+    if days is not None and days < least:
+        raise QzzcError(
+            f"公示期不得少于 {least} 个工作日（{rules.source}：不少于{least}个工作日），"
+            f"--days {days} 不能缩短公示期，只能延长（或不加 --days）"
+        )
+    return days if days is not None else least
+
+
+def _context(declared: Kind, suffix: str, request: Request) -> Any:
+    """The document's context: the kind's ``check``, its builder (or the .json export), its
+    ``after`` hook (a step of the year's procedure records itself there)."""
+    check = declared.named("check")
+    if check is not None:
+        check(request)
+    build = declared.named("export" if suffix == ".json" else "build")
+    context = build(request)  # type: ignore[misc]
+    after = declared.named("after")
+    if after is not None:
+        context = after(request, context) or context
+    return context
 
 
 def _declared(kind: str, out: Path, template: Path | None) -> Kind:
