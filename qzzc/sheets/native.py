@@ -4,7 +4,7 @@ python-calamine is Rust: a damaged or hostile workbook can make it abort the who
 failed allocation of a dense grid it sized from the file, a panic) or loop for ever. Run here,
 such an abort or hang ends this child only, and ``read_rows`` in the parent turns it into a
 ``SheetError``. The parent writes the file's bytes to stdin; the child writes frames to stdout:
-one byte of kind, four of length, then the payload:
+one byte of kind, four of length, then the payload (``qzzc.sheets.frames``):
 
 - ``H`` (marshal): the sheet's name and the workbook's sheet names, once, first;
 - ``M`` (marshal) or ``P`` (pickle, for date cells marshal cannot hold): a chunk of rows;
@@ -18,60 +18,15 @@ grid sized from a hostile file fails to allocate at once instead of filling the 
 
 from __future__ import annotations
 
-import datetime
-import io
 import marshal
-import pickle
-import struct
 import sys
-from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
+
+from qzzc.sheets.frames import rows_payload, write_frame
+from qzzc.sheets.reader import SheetError, open_workbook, sheet_rows
 
 CHUNK_ROWS = 5_000
 MEMORY_LIMIT = 2 << 30  # bytes of address space: 200,000 rows of 200 columns fit, 16,384 × 1M do not
-FRAME = struct.Struct(">cI")
-
-
-def write_frame(stream: BinaryIO, kind: bytes, payload: bytes = b"") -> None:
-    stream.write(FRAME.pack(kind, len(payload)))
-    stream.write(payload)
-
-
-def read_frames(stream: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
-    """Yields (kind, payload) until the stream ends; a cut frame ends it too."""
-    while True:
-        head = stream.read(FRAME.size)
-        if len(head) < FRAME.size:
-            return
-        kind, length = FRAME.unpack(head)
-        payload = stream.read(length)
-        if len(payload) < length:
-            return
-        yield kind, payload
-
-
-def _rows_payload(rows: list[list[Any]]) -> tuple[bytes, bytes]:
-    try:
-        return b"M", marshal.dumps(rows)
-    except ValueError:  # a date or time cell: marshal holds only built-in types
-        return b"P", pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-class RowsUnpickler(pickle.Unpickler):
-    """Unpickles rows of cells: only the date and time types may be named."""
-
-    _ALLOWED = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == "datetime" and name in self._ALLOWED:
-            return getattr(datetime, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
-
-
-def load_rows(kind: bytes, payload: bytes) -> list[list[Any]]:
-    if kind == b"M":
-        return marshal.loads(payload)
-    return RowsUnpickler(io.BytesIO(payload)).load()
 
 
 def _limit_memory() -> None:
@@ -86,12 +41,6 @@ def _limit_memory() -> None:
 
 
 def main(argv: list[str]) -> int:
-    from qzzc.sheets.reader import (  # in the child process only: its parsing is the reader's
-        SheetError,
-        open_workbook,
-        sheet_rows,
-    )
-
     filename, sheet, max_rows, max_columns = argv[0], argv[1] or None, int(argv[2]), int(argv[3])
     _limit_memory()
     data = sys.stdin.buffer.read()
@@ -110,11 +59,11 @@ def main(argv: list[str]) -> int:
         for row in rows:
             chunk.append([same(cell, cell) if cell.__class__ is str else cell for cell in row])
             if len(chunk) == CHUNK_ROWS:
-                write_frame(out, *_rows_payload(chunk))
+                write_frame(out, *rows_payload(chunk))
                 chunk = []
                 seen.clear()
         if chunk:
-            write_frame(out, *_rows_payload(chunk))
+            write_frame(out, *rows_payload(chunk))
     except SheetError as error:
         write_frame(out, b"E", error.message.encode("utf-8"))
     write_frame(out, b"Z")

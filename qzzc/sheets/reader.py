@@ -30,7 +30,7 @@ from qzzc.core.cells import CellInvalid, is_blank, parse_text
 from qzzc.core.forms import Column
 from qzzc.core.text import squeeze
 from qzzc.errors import MAX_LISTED_ERRORS, CellError, ConfigError, QzzcError
-from qzzc.sheets.native import load_rows, read_frames
+from qzzc.sheets.frames import load_rows, read_frames
 
 HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 200_000  # rows of a sheet, unless QZZC_MAX_ROWS says otherwise
