@@ -3,12 +3,12 @@
 
 Choices where SPEC is silent:
 
-- The applicants under review are ``eligible_applicants`` (verdict in force ``eligible`` on the
+- The applicants under review are ``queries.filed_query``'s (verdict in force ``eligible`` on the
   current data), kept with the draw (``DrawApplicant``) as SPEC §6 fixes them "when the draw is
-  made"; the tally votes on them (``qzzc.services.tally.under_review``). A draw with none is
+  made"; the tally votes on them (``queries.under_review``). A draw with none is
   refused: there would be nothing to review.
 - The least size comes from the rules file's ``[draw.min_size]`` by band, for the highest band
-  among the titles under review that the committee evaluates (``_size_band``): a 中级 committee
+  among the titles under review that the committee evaluates (``core.draw.size_band``): a 中级 committee
   that also recommends a 高级 applicant needs its 中级 size, as the rules file's comment says
   ("by the band of the titles it evaluates"); a committee that only recommends (序号 21–25) takes
   the band of those titles. Without a ``[draw]`` table only an odd size of at least 3 is required.
@@ -45,8 +45,7 @@ from qzzc.core import draw as core
 from qzzc.core import procedure
 from qzzc.core.cells import CellInvalid
 from qzzc.core.cells import parse_date as parse_cell_date
-from qzzc.core.draw import current_members, highest_band, seated_members, size_band  # noqa: F401  (re-exported)
-from qzzc.core.draw import size_band as _size_band  # noqa: F401  (the tests' name)
+from qzzc.core.draw import current_members, size_band
 from qzzc.core.expert_forms import CONFLICT_FORM
 from qzzc.core.papers import stored_from_export
 from qzzc.core.people import find_person, looks_like_id

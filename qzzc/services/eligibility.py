@@ -42,7 +42,6 @@ from qzzc.store import queries
 from qzzc.store.models import Applicant, AuditEntry, VerdictRecord
 from qzzc.store.queries import committee as load_committee
 from qzzc.store.queries import committees as load_committees
-from qzzc.store.queries import eligible_applicants, eligible_query, verdict_in_force  # noqa: F401  (re-exported)
 from qzzc.store.queries import ruleset as load_ruleset
 
 FACT_COLUMNS = tuple(getattr(Applicant, item.name) for item in fields(ApplicantFacts))
@@ -732,8 +731,6 @@ __all__ = [
     "CheckedApplicant",
     "SettleResult",
     "check_eligibility",
-    "eligible_applicants",
     "settle",
-    "verdict_in_force",
     "verdicts_workbook",
 ]

@@ -168,8 +168,8 @@ def test_a_recommended_senior_applicant_keeps_the_committees_own_size(ready):
     ],
 )
 def test_the_band_that_sets_the_least_size(committee, titles, band):
+    from qzzc.core.draw import size_band as _size_band
     from qzzc.resources import data_file
-    from qzzc.services.draw import _size_band
     from qzzc.services.plan import read_plan
 
     plan = {item.seq: item for item in read_plan(data_file("plan2021.csv").read_bytes(), "plan2021.csv")}
@@ -414,7 +414,7 @@ def test_a_seat_taken_behind_the_screening_is_a_chinese_refusal(initialised, mon
 def test_current_members_applies_each_replacement_once():
     from types import SimpleNamespace
 
-    from qzzc.services.draw import current_members, seated_members
+    from qzzc.core.draw import current_members, seated_members
 
     person = lambda number: {"id_number": number, "name": f"专家{number}"}  # noqa: E731
     record = SimpleNamespace(

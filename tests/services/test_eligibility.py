@@ -215,7 +215,7 @@ def test_calendar_file_supplies_the_year(three, tmp_path):
 
 
 def test_eligible_applicants_counts_settlements_and_skips_stale_verdicts(three):
-    from qzzc.services.eligibility import eligible_applicants
+    from qzzc.store.queries import eligible_applicants
 
     check_eligibility(three)
     settle(three, OFFICE, "eligible", "已核实")

@@ -117,8 +117,7 @@ def test_resolve_once_and_not_before_received(year):
 
 def test_upheld_at_pre_review_makes_ineligible_and_leaves_the_list(year):
     from qzzc.services.applicants import list_applicants
-    from qzzc.services.eligibility import eligible_applicants
-    from qzzc.store.queries import upheld_pre_review
+    from qzzc.store.queries import eligible_applicants, upheld_pre_review
 
     ctx, _ = year
     dismissed = add(ctx, D(2021, 10, 8), person=B).number

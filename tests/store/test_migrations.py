@@ -177,9 +177,8 @@ def test_a_backfilled_meeting_of_a_version_1_store_reviews_the_eligible_applican
     reviews the committee's eligible applicants, as it did."""
     from sqlmodel import select
 
-    from qzzc.services.eligibility import eligible_applicants
     from qzzc.store.models import Meeting
-    from qzzc.store.queries import filed_list
+    from qzzc.store.queries import eligible_applicants, filed_list
 
     ctx = open_fixture(tmp_path, 1)
     with ctx.store.reading() as session:
