@@ -54,6 +54,12 @@ class Office:
     contact_unit: str
     contact_phone: str
     issued: dt.date
+    draft: bool = False  # a draft (SPEC §11 ``--draft``): its title says （草稿）, nothing is recorded
+
+    @property
+    def heading(self) -> str:
+        """The committee as a document's title names it: marked （草稿） on a draft."""
+        return f"（草稿）{self.committee}" if self.draft else self.committee
 
     @property
     def name(self) -> str:

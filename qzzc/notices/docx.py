@@ -531,7 +531,7 @@ def _objections(office: n.Office) -> str:
 
 def pre_review(c: n.PreReviewContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审评前公示")
-    b.title(c.office.committee, f"{c.office.year}年度职称评审评前公示")
+    b.title(c.office.heading, f"{c.office.year}年度职称评审评前公示")
     b.para(
         f"根据{c.source}要求，经单位审核推荐、本评委会办公室资格审查，以下{len(c.applicants)}名同志符合"
         f"{c.office.year}年度职称评审申报条件，现予公示。"
@@ -548,7 +548,7 @@ def pre_review(c: n.PreReviewContext) -> bytes:
 
 def result(c: n.ResultContext) -> bytes:
     b = Builder(f"{c.office.committee}{c.office.year}年度职称评审结果公示")
-    b.title(c.office.committee, f"{c.office.year}年度职称评审结果公示")
+    b.title(c.office.heading, f"{c.office.year}年度职称评审结果公示")
     parts = []
     if c.evaluated_count:
         parts.append(f"{c.evaluated_count}名同志通过评审")
@@ -573,7 +573,7 @@ def result(c: n.ResultContext) -> bytes:
 
 def filing_form(c: n.FilingFormContext) -> bytes:
     b = Builder(f"{c.office.committee}评审结果备案表", footer="form")
-    b.title(f"{c.office.year}年度职称评审结果备案表")
+    b.title(f"{'（草稿）' if c.office.draft else ''}{c.office.year}年度职称评审结果备案表")
     absent = f"（缺席：{'、'.join(c.absent)}）" if c.absent else ""
     period = f"{c.period.text}（{c.period.days}个工作日）" if c.period else "（尚未公示）"
     b.form(

@@ -26,7 +26,7 @@ def _publicity(
     office, period = context.office, context.period
     return Table(
         sheet,
-        f"{office.committee}{office.year}年度职称评审{title}",
+        f"{office.heading}{office.year}年度职称评审{title}",
         [
             f"{before}公示期：{period.text}（{period.days}个工作日）。如有异议，请以书面实名形式向"
             f"{office.contact_unit}反映，联系电话：{office.contact_phone}。"
@@ -82,7 +82,7 @@ def filing_form_table(context: FilingFormContext) -> Table:
     ]
     return Table(
         "评审结果备案表",
-        f"{office.year}年度职称评审结果备案表",
+        f"{'（草稿）' if office.draft else ''}{office.year}年度职称评审结果备案表",
         lead,
         ("序号", "姓名", "工作单位", "申报资格", "同意", "不同意", "弃权", "通过所需", "结果"),
         [

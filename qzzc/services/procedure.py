@@ -96,9 +96,7 @@ def on_notice(
     if draft:
         office = getattr(context, "office", None)
         if office is not None and dataclasses.is_dataclass(context):
-            return dataclasses.replace(
-                context, office=dataclasses.replace(office, committee=f"（草稿）{office.committee}")
-            )
+            return dataclasses.replace(context, office=dataclasses.replace(office, draft=True))
         return context
     if kind == "pre-review":
         _publish_pre_review(session, context, year, committee, on, operator, at)  # type: ignore[arg-type]
